@@ -1,0 +1,63 @@
+/**
+ * Coded errors: callers, logs and metrics branch on `code`, never on message text.
+ * `retryable` tells the queue whether another attempt can help.
+ */
+export type ErrorCode =
+  | 'config/invalid'
+  | 'ingest/empty'
+  | 'ingest/binary'
+  | 'ingest/not-utf8'
+  | 'ingest/no-text'
+  | 'ingest/oversize'
+  | 'ingest/bad-json'
+  | 'ingest/bad-record'
+  | 'ingest/bad-date'
+  | 'ingest/unreadable'
+  | 'ingest/unsupported'
+  | 'llm/timeout'
+  | 'llm/rate-limited'
+  | 'llm/server'
+  | 'llm/bad-output'
+  | 'llm/refused'
+  | 'llm/unavailable'
+  | 'query/parse'
+  | 'watch/limit'
+  | 'watch/not-found'
+  | 'schedule/invalid'
+  | 'redis/missing-binary'
+  | 'redis/start-failed'
+  | 'platform/unknown-channel'
+  | 'platform/rate-limited'
+  | 'platform/rejected'
+  | 'store/not-found'
+  | 'cli/usage';
+
+export class TradewireError extends Error {
+  readonly code: ErrorCode;
+  readonly retryable: boolean;
+  /** Shown to users after the message: what to do about it. */
+  readonly hint: string | undefined;
+
+  constructor(
+    code: ErrorCode,
+    message: string,
+    opts: { retryable?: boolean; hint?: string; cause?: unknown } = {},
+  ) {
+    super(message, opts.cause === undefined ? undefined : { cause: opts.cause });
+    this.name = 'TradewireError';
+    this.code = code;
+    this.retryable = opts.retryable ?? false;
+    this.hint = opts.hint;
+  }
+}
+
+export function isTradewireError(err: unknown, code?: ErrorCode): err is TradewireError {
+  return err instanceof TradewireError && (code === undefined || err.code === code);
+}
+
+/** One line for a human: message plus what to do. */
+export function describeError(err: unknown): string {
+  if (err instanceof TradewireError) return err.hint ? `${err.message} — ${err.hint}` : err.message;
+  if (err instanceof Error) return err.message;
+  return String(err);
+}
