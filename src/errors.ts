@@ -37,17 +37,20 @@ export class TradewireError extends Error {
   readonly retryable: boolean;
   /** Shown to users after the message: what to do about it. */
   readonly hint: string | undefined;
+  /** For rate limits: how long the other side asked us to wait. */
+  readonly retryAfterMs: number | undefined;
 
   constructor(
     code: ErrorCode,
     message: string,
-    opts: { retryable?: boolean; hint?: string; cause?: unknown } = {},
+    opts: { retryable?: boolean; hint?: string; cause?: unknown; retryAfterMs?: number } = {},
   ) {
     super(message, opts.cause === undefined ? undefined : { cause: opts.cause });
     this.name = 'TradewireError';
     this.code = code;
     this.retryable = opts.retryable ?? false;
     this.hint = opts.hint;
+    this.retryAfterMs = opts.retryAfterMs;
   }
 }
 

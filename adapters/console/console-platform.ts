@@ -1,0 +1,87 @@
+import { appendFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseChannel } from '../../src/channels.ts';
+import { TradewireError } from '../../src/errors.ts';
+import { type OutgoingMessage, storyIdsOf } from '../../src/messages.ts';
+import type { Platform, PostedMessage, PostOptions } from '../platform.ts';
+import { renderText } from './render-text.ts';
+
+/** One line of `<data-dir>/channels/<name>.jsonl`: the console channel's wire format. */
+export interface ConsoleLine {
+  kind: OutgoingMessage['kind'];
+  text: string;
+  storyIds: string[];
+  watchId?: string;
+  postedAt: string;
+  deliveryId: string;
+  threadRef?: string;
+}
+
+/**
+ * `console:<name>`: a real channel for local use, the demo and tests. Each message is appended as
+ * one JSON line and echoed to `echo` (stdout, or stderr when stdout carries --json output).
+ */
+export class ConsolePlatform implements Platform {
+  readonly name = 'console' as const;
+
+  constructor(
+    private readonly dataDir: string,
+    private readonly echo: NodeJS.WritableStream | null,
+  ) {}
+
+  channelFile(channel: string): string {
+    const { platform, id } = parseChannel(channel);
+    if (platform !== 'console') {
+      throw new TradewireError('platform/unknown-channel', `${channel} is not a console channel`);
+    }
+    return join(this.dataDir, 'channels', `${id}.jsonl`);
+  }
+
+  render(message: OutgoingMessage): string {
+    return renderText(message);
+  }
+
+  async post(channel: string, message: OutgoingMessage, opts: PostOptions): Promise<PostedMessage> {
+    const file = this.channelFile(channel);
+    mkdirSync(join(this.dataDir, 'channels'), { recursive: true });
+    const line: ConsoleLine = {
+      kind: message.kind,
+      text: renderText(message),
+      storyIds: storyIdsOf(message),
+      ...(message.kind === 'alert' ? { watchId: message.watchId } : {}),
+      postedAt: new Date().toISOString(),
+      deliveryId: opts.idempotencyKey,
+      ...(opts.threadRef ? { threadRef: opts.threadRef } : {}),
+    };
+    // One write() of one line: appends of a line this size are atomic, so concurrent writers never interleave.
+    appendFileSync(file, `${JSON.stringify(line)}\n`);
+    this.echo?.write(`[${channel}] ${line.text}\n\n`);
+    const ref = `${channel}#${opts.idempotencyKey}`;
+    return { ref, threadRef: opts.threadRef ?? ref };
+  }
+
+  async findPosted(channel: string, idempotencyKey: string): Promise<PostedMessage | null> {
+    const file = this.channelFile(channel);
+    if (!existsSync(file)) return null;
+    const needle = `"deliveryId":${JSON.stringify(idempotencyKey)}`;
+    for (const raw of readFileSync(file, 'utf8').split('\n')) {
+      if (!raw.includes(needle)) continue;
+      const line = JSON.parse(raw) as ConsoleLine;
+      const ref = `${channel}#${idempotencyKey}`;
+      return { ref, threadRef: line.threadRef ?? ref };
+    }
+    return null;
+  }
+
+  /** Messages posted so far (for tests and `tradewire channel show`). */
+  read(channel: string): ConsoleLine[] {
+    const file = this.channelFile(channel);
+    if (!existsSync(file)) return [];
+    return readFileSync(file, 'utf8')
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l) as ConsoleLine);
+  }
+
+  async close(): Promise<void> {}
+}

@@ -1,0 +1,63 @@
+import type { AnswerMessage, OutgoingMessage, StoryItem } from '../../src/messages.ts';
+
+/** Plain-text rendering, used by the console channel and `digest --render text`. */
+
+// Control characters (other than newline/tab) from article text must not reach a terminal.
+const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g;
+const clean = (s: string): string => s.replace(CONTROL, '');
+
+function day(iso: string): string {
+  return iso.slice(0, 10);
+}
+
+function sourcesLine(item: StoryItem): string {
+  const parts = item.sources.map((s, i) => {
+    const where = s.url ? ` <${clean(s.url)}>` : '';
+    return `[${i + 1}] ${clean(s.source)}, ${day(s.published)}${where}`;
+  });
+  return `Sources (${item.sources.length}): ${parts.join('; ')}`;
+}
+
+function storyBlock(item: StoryItem, index?: number): string[] {
+  const lines = [`${index === undefined ? '' : `${index}. `}${clean(item.headline)}`];
+  if (item.summary) lines.push(`   ${clean(item.summary)}`);
+  for (const p of item.keyPoints) lines.push(`   • ${clean(p)}`);
+  lines.push(`   ${sourcesLine(item)}`);
+  return lines;
+}
+
+function answerText(m: AnswerMessage): string {
+  const lines = [`Q: ${clean(m.question)}`, clean(m.answer)];
+  if (m.citations.length > 0) {
+    lines.push('');
+    for (const c of m.citations) {
+      lines.push(`[${c.n}] ${clean(c.source)}, ${day(c.published)}${c.url ? ` <${clean(c.url)}>` : ''}`);
+    }
+  }
+  if (!m.grounded) lines.push('(Not grounded: the stored articles do not clearly support an answer.)');
+  return lines.join('\n');
+}
+
+export function renderText(m: OutgoingMessage): string {
+  switch (m.kind) {
+    case 'digest': {
+      const head = `Trade digest — ${m.periodLabel} (${m.timezone})`;
+      if (m.stories.length === 0) return `${head}\nNo new trade stories in this period.`;
+      const lines = [head];
+      if (m.intro) lines.push('', clean(m.intro));
+      m.stories.forEach((s, i) => {
+        lines.push('', ...storyBlock(s, i + 1));
+      });
+      if (m.more > 0) lines.push('', `…and ${m.more} more ${m.more === 1 ? 'story' : 'stories'}.`);
+      return lines.join('\n');
+    }
+    case 'alert': {
+      const matched = m.matchedTerms.length > 0 ? ` — matched: ${m.matchedTerms.map(clean).join(', ')}` : '';
+      return [`Watch ${m.watchId} (${clean(m.query)})${matched}`, ...storyBlock(m.story)].join('\n');
+    }
+    case 'update':
+      return [`Story updated (v${m.version})`, ...storyBlock(m.story)].join('\n');
+    case 'answer':
+      return answerText(m);
+  }
+}

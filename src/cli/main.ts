@@ -1,0 +1,137 @@
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { describeError, TradewireError } from '../errors.ts';
+import { type App, openApp } from './app.ts';
+import { digestCommand } from './commands/digest.ts';
+import { ingestFiles } from './commands/ingest.ts';
+
+/**
+ * `tradewire` — every command takes --data-dir; with --json, stdout carries exactly one JSON
+ * document and everything else (progress, logs, console-channel echoes) goes to stderr.
+ */
+
+interface Common {
+  dataDir?: string;
+  json?: boolean;
+}
+
+function positiveInt(v: string): number {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n <= 0) throw new InvalidArgumentError('must be a positive integer');
+  return n;
+}
+
+async function withApp<T>(o: Common, fn: (app: App) => Promise<T>): Promise<T> {
+  const app = openApp({ dataDir: o.dataDir, echo: o.json ? process.stderr : process.stdout });
+  let closing = false;
+  const onSignal = () => {
+    if (closing) process.exit(130);
+    closing = true;
+    process.stderr.write('\nstopping: letting in-flight jobs finish (Ctrl-C again to force)\n');
+    void app.close().then(() => process.exit(130));
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  try {
+    return await fn(app);
+  } finally {
+    if (!closing) await app.close();
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+}
+
+const print = (o: Common, json: unknown, text: string) => {
+  process.stdout.write(o.json ? `${JSON.stringify(json, null, 2)}\n` : `${text}\n`);
+};
+
+export function buildProgram(): Command {
+  const program = new Command('tradewire')
+    .description(
+      'Trade news — tariffs, deals, export controls, sanctions — grouped, summarised and delivered',
+    )
+    .showHelpAfterError('(run with --help for usage)')
+    .configureOutput({ outputError: (str, write) => write(str) });
+
+  const common = (c: Command) =>
+    c
+      .addOption(new Option('--data-dir <dir>', 'data directory').env('TRADEWIRE_DATA_DIR'))
+      .option('--json', 'print one JSON document on stdout', false);
+
+  common(
+    program
+      .command('ingest')
+      .description(
+        'ingest .txt (seed format), .jsonl/.json records, .html pages, directories, or - for stdin',
+      )
+      .argument('<paths...>', 'files, directories, or - for stdin')
+      .option('--no-wait', 'only enqueue: a running `tradewire run` does the rest'),
+  ).action(async (paths: string[], o: Common & { wait: boolean }) => {
+    const report = await withApp(o, (app) => ingestFiles(app, paths, { wait: o.wait }));
+    const lines = [
+      `${report.new} new, ${report.duplicates} duplicate (${report.joined} joined an existing story), ${report.rejected.length} rejected`,
+      ...report.rejected.map((r) => `rejected ${r.input}: ${r.reason}`),
+    ];
+    if (report.queued !== undefined) lines.unshift(`${report.queued} articles queued`);
+    print(o, report, lines.join('\n'));
+    if (report.rejected.length > 0) process.exitCode = 1;
+  });
+
+  common(
+    program
+      .command('digest')
+      .description('build and print a digest of the stories published in a window')
+      .option('--channel <id>', 'use this channel’s settings (timezone, filters)')
+      .option('--since <date>', 'start of the window (default: 24 h before --until)')
+      .option('--until <date>', 'end of the window, exclusive (default: now)')
+      .option('--limit <n>', 'at most n stories', positiveInt)
+      .addOption(
+        new Option('--render <platform>', 'print what a platform would be sent').choices([
+          'text',
+          'slack',
+          'discord',
+        ]),
+      ),
+  ).action(
+    async (
+      o: Common & { channel?: string; since?: string; until?: string; limit?: number; render?: string },
+    ) => {
+      await withApp(o, async (app) => {
+        const { json, rendered } = await digestCommand(app, o);
+        if (rendered !== null && !o.json) {
+          process.stdout.write(
+            typeof rendered === 'string' ? `${rendered}\n` : `${JSON.stringify(rendered, null, 2)}\n`,
+          );
+          return;
+        }
+        const text = json.stories
+          .map(
+            (s, i) =>
+              `${i + 1}. ${s.headline}\n   ${s.summary}\n   sources: ${s.sources.map((x) => x.source).join(', ')}`,
+          )
+          .join('\n\n');
+        print(o, rendered !== null ? { ...json, rendered } : json, text || 'No stories in this window.');
+      });
+    },
+  );
+
+  return program;
+}
+
+export async function main(argv: string[]): Promise<void> {
+  const program = buildProgram();
+  program.exitOverride();
+  try {
+    await program.parseAsync(argv);
+  } catch (err) {
+    const code = (err as { code?: string }).code;
+    if (code === 'commander.helpDisplayed' || code === 'commander.version' || code === 'commander.help')
+      return;
+    if (typeof code === 'string' && code.startsWith('commander.')) {
+      process.exitCode = 2;
+      return;
+    }
+    process.stderr.write(`tradewire: ${describeError(err)}\n`);
+    if (process.env.TRADEWIRE_DEBUG) process.stderr.write(`${(err as Error).stack ?? ''}\n`);
+    process.exitCode = err instanceof TradewireError && err.code === 'cli/usage' ? 2 : 1;
+  }
+}

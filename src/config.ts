@@ -1,0 +1,135 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { parse as parseDotenv } from 'dotenv';
+import { z } from 'zod';
+import { TradewireError } from './errors.ts';
+
+/**
+ * Every setting, read once from the environment (and `.env`), validated in one place.
+ * Everything external is a setting so tests can aim the real SDKs at local fakes.
+ */
+
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no', ''])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+const optionalString = z
+  .string()
+  .transform((v) => v.trim())
+  .transform((v) => (v === '' ? undefined : v))
+  .optional();
+
+const optionalUrl = optionalString.pipe(z.url({ message: 'must be a URL such as http://127.0.0.1:11434/v1' }).optional());
+
+const positiveInt = (def: number) => z.coerce.number().int().positive().default(def);
+
+export const ConfigSchema = z.object({
+  TRADEWIRE_DATA_DIR: z.string().default('./data'),
+  REDIS_URL: optionalString.pipe(
+    z
+      .string()
+      .regex(/^rediss?:\/\//, 'must start with redis:// or rediss://')
+      .optional(),
+  ),
+  TRADEWIRE_QUEUE_PREFIX: z.string().regex(/^[\w-]+$/, 'letters, digits, _ and - only').default('tradewire'),
+  OPENAI_API_KEY: optionalString,
+  OPENAI_BASE_URL: optionalUrl,
+  TRADEWIRE_LLM_MODEL: z.string().min(1).default('gpt-4o-mini'),
+  TRADEWIRE_EMBEDDING_MODEL: optionalString,
+  TRADEWIRE_LLM_TIMEOUT_MS: positiveInt(30_000),
+  TRADEWIRE_LLM_MAX_RETRIES: z.coerce.number().int().min(0).max(10).default(3),
+  TRADEWIRE_LLM_RPM: positiveInt(60),
+  TRADEWIRE_WORKER_CONCURRENCY: positiveInt(8),
+  TRADEWIRE_MAX_WATCHES_PER_CHANNEL: positiveInt(50),
+  TRADEWIRE_DIGEST_MAX_STORIES: positiveInt(10),
+  TRADEWIRE_MIN_RELEVANCE: z.coerce.number().min(0).max(1).default(0),
+  TRADEWIRE_LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  INGEST_API_TOKEN: optionalString,
+  TRADEWIRE_ALLOW_PRIVATE_URLS: bool.default(false),
+  SLACK_BOT_TOKEN: optionalString,
+  SLACK_SIGNING_SECRET: optionalString,
+  SLACK_APP_TOKEN: optionalString,
+  SLACK_API_URL: optionalUrl,
+  DISCORD_TOKEN: optionalString,
+  DISCORD_APPLICATION_ID: optionalString,
+  DISCORD_API_URL: optionalUrl,
+});
+
+export type RawConfig = z.infer<typeof ConfigSchema>;
+
+export interface Config {
+  dataDir: string;
+  redisUrl: string | undefined;
+  queuePrefix: string;
+  llm: {
+    apiKey: string | undefined;
+    baseURL: string | undefined;
+    model: string;
+    embeddingModel: string | undefined;
+    timeoutMs: number;
+    maxRetries: number;
+    requestsPerMinute: number;
+    /** No key and no base URL: the offline summariser and answerer do the work. */
+    enabled: boolean;
+  };
+  workerConcurrency: number;
+  maxWatchesPerChannel: number;
+  digestMaxStories: number;
+  minRelevance: number;
+  logLevel: RawConfig['TRADEWIRE_LOG_LEVEL'];
+  port: number;
+  ingestApiToken: string | undefined;
+  allowPrivateUrls: boolean;
+  slack: { botToken: string | undefined; signingSecret: string | undefined; appToken: string | undefined; apiUrl: string | undefined };
+  discord: { token: string | undefined; applicationId: string | undefined; apiUrl: string | undefined };
+}
+
+/** Reads `.env` from the working directory without overriding the real environment. */
+export function readEnv(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): Record<string, string | undefined> {
+  const file = resolve(cwd, '.env');
+  const fromFile = existsSync(file) ? parseDotenv(readFileSync(file)) : {};
+  return { ...fromFile, ...env };
+}
+
+export function loadConfig(env: Record<string, string | undefined> = readEnv()): Config {
+  const known = Object.fromEntries(Object.keys(ConfigSchema.shape).map((k) => [k, env[k]]));
+  const parsed = ConfigSchema.safeParse(known);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
+    throw new TradewireError('config/invalid', `invalid configuration:\n  ${lines.join('\n  ')}`, {
+      hint: 'fix the variable(s) in your environment or .env (see .env.example)',
+    });
+  }
+  const c = parsed.data;
+  return {
+    dataDir: resolve(c.TRADEWIRE_DATA_DIR),
+    redisUrl: c.REDIS_URL,
+    queuePrefix: c.TRADEWIRE_QUEUE_PREFIX,
+    llm: {
+      apiKey: c.OPENAI_API_KEY,
+      baseURL: c.OPENAI_BASE_URL,
+      model: c.TRADEWIRE_LLM_MODEL,
+      embeddingModel: c.TRADEWIRE_EMBEDDING_MODEL,
+      timeoutMs: c.TRADEWIRE_LLM_TIMEOUT_MS,
+      maxRetries: c.TRADEWIRE_LLM_MAX_RETRIES,
+      requestsPerMinute: c.TRADEWIRE_LLM_RPM,
+      enabled: c.OPENAI_API_KEY !== undefined || c.OPENAI_BASE_URL !== undefined,
+    },
+    workerConcurrency: c.TRADEWIRE_WORKER_CONCURRENCY,
+    maxWatchesPerChannel: c.TRADEWIRE_MAX_WATCHES_PER_CHANNEL,
+    digestMaxStories: c.TRADEWIRE_DIGEST_MAX_STORIES,
+    minRelevance: c.TRADEWIRE_MIN_RELEVANCE,
+    logLevel: c.TRADEWIRE_LOG_LEVEL,
+    port: c.PORT,
+    ingestApiToken: c.INGEST_API_TOKEN,
+    allowPrivateUrls: c.TRADEWIRE_ALLOW_PRIVATE_URLS,
+    slack: {
+      botToken: c.SLACK_BOT_TOKEN,
+      signingSecret: c.SLACK_SIGNING_SECRET,
+      appToken: c.SLACK_APP_TOKEN,
+      apiUrl: c.SLACK_API_URL,
+    },
+    discord: { token: c.DISCORD_TOKEN, applicationId: c.DISCORD_APPLICATION_ID, apiUrl: c.DISCORD_API_URL },
+  };
+}

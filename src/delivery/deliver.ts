@@ -1,0 +1,89 @@
+import type { DeliveryKind } from '../domain.ts';
+import { TradewireError } from '../errors.ts';
+import { type OutgoingMessage, storyIdsOf } from '../messages.ts';
+import type { Store } from '../store/store.ts';
+import type { DeliveryTarget, PostedMessage } from './target.ts';
+
+/** A delivery job: everything needed to post once, with no further reads. */
+export interface DeliveryRequest {
+  /** Ledger id, deterministic: `digest:<channel>:<period>`, `alert:<watch>:<story>`, … */
+  deliveryId: string;
+  channel: string;
+  message: OutgoingMessage;
+  threadRef?: string | undefined;
+  /** For digests: the story sequence the channel's cursor moves to once this is delivered. */
+  digestCursor?: { seq: number; periodKey: string } | undefined;
+}
+
+export type DeliveryOutcome =
+  | { status: 'delivered'; posted: PostedMessage; recovered: boolean }
+  | { status: 'already-delivered' };
+
+/** How long a claim protects a delivery from a second worker (a post should take far less). */
+export const DELIVERY_LEASE_MS = 60_000;
+
+/**
+ * Posts a message exactly once per ledger id.
+ *
+ * Crash between posting and recording: the ledger row stays `pending` with attempts ≥ 1. The next
+ * attempt asks the platform whether a message with this idempotency key already exists
+ * (`findPosted`) and records that one instead of posting again.
+ */
+export async function deliver(
+  store: Store,
+  target: DeliveryTarget,
+  req: DeliveryRequest,
+): Promise<DeliveryOutcome> {
+  const kind: DeliveryKind = req.message.kind;
+  const claim = await store.claimDelivery({
+    id: req.deliveryId,
+    channel: req.channel,
+    kind,
+    storyIds: storyIdsOf(req.message),
+    watchId: req.message.kind === 'alert' ? req.message.watchId : null,
+    leaseMs: DELIVERY_LEASE_MS,
+  });
+  if (claim.outcome === 'settled') {
+    await advanceCursor(store, req); // idempotent: covers a crash between settling and advancing
+    return { status: 'already-delivered' };
+  }
+  if (claim.outcome === 'busy') {
+    throw new TradewireError(
+      'platform/rate-limited',
+      `delivery ${req.deliveryId} is being posted by another worker`,
+      {
+        retryable: true,
+      },
+    );
+  }
+  let posted: PostedMessage | null = null;
+  let recovered = false;
+  if (claim.delivery.attempts > 1) {
+    posted = await target.findPosted(req.channel, req.deliveryId);
+    recovered = posted !== null;
+  }
+  if (!posted) {
+    try {
+      posted = await target.post(req.channel, req.message, {
+        idempotencyKey: req.deliveryId,
+        threadRef: req.threadRef,
+      });
+    } catch (err) {
+      const status =
+        err instanceof TradewireError && err.code === 'platform/rate-limited' ? 'rate-limited' : 'failed';
+      // Release the lease so a retry can claim it; the queue decides from the error whether to retry.
+      await store.settleDelivery(req.deliveryId, status, {
+        reason: err instanceof Error ? err.message : String(err),
+      });
+      throw err;
+    }
+  }
+  await store.settleDelivery(req.deliveryId, 'delivered', { messageRef: posted.ref, reason: null });
+  await advanceCursor(store, req);
+  return { status: 'delivered', posted, recovered };
+}
+
+async function advanceCursor(store: Store, req: DeliveryRequest): Promise<void> {
+  if (req.digestCursor)
+    await store.advanceDigestCursor(req.channel, req.digestCursor.seq, req.digestCursor.periodKey);
+}

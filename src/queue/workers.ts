@@ -1,0 +1,203 @@
+import { type Job, type Processor, UnrecoverableError, Worker } from 'bullmq';
+import { type PlatformName, platformOf } from '../channels.ts';
+import { type DeliveryRequest, deliver } from '../delivery/deliver.ts';
+import type { DeliveryTarget } from '../delivery/target.ts';
+import type { ArticleInput } from '../domain.ts';
+import { TradewireError } from '../errors.ts';
+import { ingestArticle } from '../ingest/ingest-article.ts';
+import type { Llm } from '../llm/client.ts';
+import type { Logger } from '../log.ts';
+import type { IngestResult, Store } from '../store/store.ts';
+import { summariseStory } from '../summarise/summarise-story.ts';
+import { alertsForStory, type WatchMatcher } from '../watch/match-watches.ts';
+import { deliverQueue, INGEST_QUEUE, type JobRef, jobId, SUMMARISE_QUEUE } from './names.ts';
+import type { QueueRuntime } from './runtime.ts';
+
+/** Job payloads. Keep them plain JSON: they live in Redis and cross process versions. */
+export interface IngestJob {
+  articles: Array<{ input: string; record: ArticleInput }>;
+}
+export interface IngestJobResult {
+  results: Array<IngestResult & { input: string }>;
+  next: JobRef[];
+}
+export interface SummariseJob {
+  storyId: string;
+  version: number;
+}
+export interface StepResult {
+  next: JobRef[];
+}
+
+export interface PipelineDeps {
+  store: Store;
+  llm: Llm | null;
+  log: Logger;
+  watches: WatchMatcher;
+  /** Platforms this process can post to; only their delivery queues are consumed here. */
+  targets: Map<PlatformName, DeliveryTarget>;
+}
+
+/** Enqueues deliveries on their platform's queue; a channel of an unknown platform is recorded as failed. */
+export async function enqueueDeliveries(
+  rt: QueueRuntime,
+  deps: PipelineDeps,
+  reqs: DeliveryRequest[],
+): Promise<JobRef[]> {
+  const refs: JobRef[] = [];
+  for (const req of reqs) {
+    const platform = platformOf(req.channel);
+    if (!platform) {
+      deps.log.warn('delivery to a channel of no known platform', {
+        channel: req.channel,
+        delivery: req.deliveryId,
+      });
+      continue;
+    }
+    const queue = deliverQueue(platform);
+    const id = jobId('deliver', req.deliveryId);
+    await rt.queue(queue).add('deliver', req, { jobId: id });
+    refs.push({ queue, id });
+  }
+  return refs;
+}
+
+export function summariseRef(storyId: string, version: number): JobRef {
+  return { queue: SUMMARISE_QUEUE, id: jobId('summarise', storyId, version) };
+}
+
+async function processIngest(
+  rt: QueueRuntime,
+  deps: PipelineDeps,
+  job: Job<IngestJob>,
+): Promise<IngestJobResult> {
+  const results: IngestJobResult['results'] = [];
+  const next: JobRef[] = [];
+  const bulk: Array<{ name: string; data: SummariseJob; opts: { jobId: string } }> = [];
+  for (const { input, record } of job.data.articles) {
+    const r = await ingestArticle(deps.store, record);
+    results.push({ ...r, input });
+    if (r.summaryDue) {
+      const story = await deps.store.getStory(r.storyId);
+      const version = story?.wantedSummaryVersion ?? 1;
+      const ref = summariseRef(r.storyId, version);
+      bulk.push({ name: 'summarise', data: { storyId: r.storyId, version }, opts: { jobId: ref.id } });
+      next.push(ref);
+    }
+  }
+  if (bulk.length > 0) await rt.queue(SUMMARISE_QUEUE).addBulk(bulk);
+  return { results, next };
+}
+
+async function processSummarise(
+  rt: QueueRuntime,
+  deps: PipelineDeps,
+  job: Job<SummariseJob>,
+): Promise<StepResult> {
+  const outcome = await summariseStory(deps, job.data.storyId);
+  if (outcome.status === 'missing') return { next: [] };
+  // Matching runs after every summary write (and on re-runs): the ledger makes alerts once-only.
+  const alerts = await alertsForStory(deps.store, deps.watches, job.data.storyId);
+  return { next: await enqueueDeliveries(rt, deps, alerts) };
+}
+
+async function processDeliver(
+  deps: PipelineDeps,
+  target: DeliveryTarget,
+  job: Job<DeliveryRequest>,
+): Promise<StepResult> {
+  const out = await deliver(deps.store, target, job.data);
+  if (out.status === 'delivered' && out.recovered) {
+    deps.log.info('delivery recovered after a crash: already posted, not posting again', {
+      delivery: job.data.deliveryId,
+    });
+  }
+  return { next: [] };
+}
+
+/**
+ * Errors decide retries: a TradewireError that retrying cannot fix fails the job at once; a platform
+ * rate limit with Retry-After pauses the whole queue for that long without using up an attempt.
+ */
+function guarded<T, R>(
+  log: Logger,
+  getWorker: () => Worker,
+  fn: (job: Job<T>) => Promise<R>,
+): Processor<T, R> {
+  return async (job) => {
+    try {
+      return await fn(job);
+    } catch (err) {
+      if (err instanceof TradewireError) {
+        if (err.code === 'platform/rate-limited' && err.retryAfterMs !== undefined) {
+          await getWorker().rateLimit(err.retryAfterMs);
+          throw Worker.RateLimitError();
+        }
+        if (!err.retryable) {
+          log.warn('job failed permanently', {
+            queue: job.queueName,
+            job: job.id,
+            code: err.code,
+            err: err.message,
+          });
+          throw new UnrecoverableError(`${err.code}: ${err.message}`);
+        }
+      }
+      log.warn('job failed, will retry', {
+        queue: job.queueName,
+        job: job.id,
+        err: err instanceof Error ? err.message : String(err),
+      });
+      throw err;
+    }
+  };
+}
+
+export interface WorkerSet {
+  workers: Worker[];
+  close(): Promise<void>;
+}
+
+/**
+ * Starts the pipeline workers (ingest, summarise) and one delivery worker per platform in `deps.targets`.
+ * close() lets in-flight jobs finish; a job cut off by a crash is re-run by BullMQ (handlers are idempotent).
+ */
+export function startWorkers(
+  rt: QueueRuntime,
+  deps: PipelineDeps,
+  opts: { concurrency: number; pipeline?: boolean },
+): WorkerSet {
+  const workers: Worker[] = [];
+  const make = <T, R>(queue: string, concurrency: number, fn: (job: Job<T>) => Promise<R>): void => {
+    let worker: Worker | undefined;
+    worker = new Worker<T, R>(
+      queue,
+      guarded(deps.log, () => worker!, fn),
+      {
+        connection: rt.connection(),
+        prefix: rt.prefix,
+        concurrency,
+        // Long LLM calls must not look stalled: renew the lock well within its duration.
+        lockDuration: 120_000,
+        maxStalledCount: 2,
+      },
+    );
+    worker.on('error', (err) => deps.log.error('worker error', { queue, err: err.message }));
+    workers.push(worker);
+  };
+  if (opts.pipeline !== false) {
+    make<IngestJob, IngestJobResult>(INGEST_QUEUE, 1, (job) => processIngest(rt, deps, job));
+    make<SummariseJob, StepResult>(SUMMARISE_QUEUE, opts.concurrency, (job) =>
+      processSummarise(rt, deps, job),
+    );
+  }
+  for (const [platform, target] of deps.targets) {
+    make<DeliveryRequest, StepResult>(deliverQueue(platform), 4, (job) => processDeliver(deps, target, job));
+  }
+  return {
+    workers,
+    close: async () => {
+      await Promise.allSettled(workers.map((w) => w.close()));
+    },
+  };
+}

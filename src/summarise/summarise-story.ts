@@ -1,0 +1,116 @@
+import type { Summary } from '../domain.ts';
+import { isTradewireError } from '../errors.ts';
+import type { Llm } from '../llm/client.ts';
+import { loadPrompt } from '../llm/prompts.ts';
+import type { Logger } from '../log.ts';
+import type { Store, StoryArticle } from '../store/store.ts';
+import { summariseWithLlm, summaryCacheKey } from './llm-summariser.ts';
+import { summariseOffline } from './offline.ts';
+
+export const OFFLINE_SUMMARISER = 'offline';
+export const OFFLINE_PROMPT_VERSION = 'offline-1';
+
+export interface SummariseDeps {
+  store: Store;
+  llm: Llm | null;
+  log: Logger;
+}
+
+export type SummariseOutcome =
+  | { status: 'summarised'; version: number; summarisedBy: string; cached: boolean; fallback: string | null }
+  | { status: 'up-to-date'; version: number }
+  | { status: 'missing' };
+
+/** Counters a benchmark or /metrics can read. */
+export const summariseStats = {
+  llmCalls: 0,
+  llmFailures: 0,
+  cacheHits: 0,
+  offline: 0,
+  promptTokens: 0,
+  completionTokens: 0,
+};
+
+/**
+ * Writes the summary the story currently wants. Idempotent: a story already at its wanted version is
+ * left alone, so a re-run job (stalled worker, duplicate enqueue) does no work and no LLM call.
+ *
+ * With an LLM: cached by content hashes + prompt version + model; on 429/5xx/timeouts the SDK retries
+ * with backoff (honouring retry-after), then this falls back to the offline summariser so the story
+ * is never left without a summary.
+ */
+export async function summariseStory(deps: SummariseDeps, storyId: string): Promise<SummariseOutcome> {
+  const { store, llm, log } = deps;
+  const story = await store.getStory(storyId);
+  if (!story) return { status: 'missing' };
+  const version = story.wantedSummaryVersion;
+  if (story.summaryVersion >= version) return { status: 'up-to-date', version: story.summaryVersion };
+  const articles = await store.storyArticles(storyId);
+  if (articles.length === 0) return { status: 'missing' };
+
+  let summary: Summary | null = null;
+  let summarisedBy = OFFLINE_SUMMARISER;
+  let promptVersion = OFFLINE_PROMPT_VERSION;
+  let cached = false;
+  let fallback: string | null = null;
+
+  if (llm) {
+    const got = await summariseWithCache(store, llm, articles).catch((err: unknown) => {
+      summariseStats.llmFailures++;
+      fallback = isTradewireError(err) ? err.code : 'llm/error';
+      log.warn('LLM summary failed, using the offline summariser', {
+        story: storyId,
+        code: fallback,
+        err: err instanceof Error ? err.message : String(err),
+      });
+      return null;
+    });
+    if (got) ({ summary, summarisedBy, promptVersion, cached } = got);
+  }
+  if (!summary) {
+    summariseStats.offline++;
+    summary = offlineSummary(articles);
+  }
+  await store.saveSummary({ ...summary, storyId, version, summarisedBy, promptVersion });
+  return { status: 'summarised', version, summarisedBy, cached, fallback };
+}
+
+export function offlineSummary(articles: StoryArticle[]): Summary {
+  return summariseOffline(
+    articles.map((a) => ({
+      title: a.title,
+      titleDerived: a.titleDerived,
+      body: a.body,
+      source: a.source,
+      published: a.published,
+    })),
+  );
+}
+
+async function summariseWithCache(
+  store: Store,
+  llm: Llm,
+  articles: StoryArticle[],
+): Promise<{ summary: Summary; summarisedBy: string; promptVersion: string; cached: boolean }> {
+  const promptVersion = loadPrompt('summarise').version;
+  const key = summaryCacheKey(
+    articles.map((a) => a.contentHash),
+    promptVersion,
+    llm.model,
+  );
+  const hit = await store.cachedSummary(key);
+  if (hit) {
+    summariseStats.cacheHits++;
+    return { ...hit, cached: true };
+  }
+  summariseStats.llmCalls++;
+  const res = await summariseWithLlm(
+    llm,
+    articles.map((a) => ({ title: a.title, body: a.body, source: a.source, published: a.published })),
+  );
+  summariseStats.promptTokens += res.usage.promptTokens;
+  summariseStats.completionTokens += res.usage.completionTokens;
+  const value = { summary: res.summary, summarisedBy: `llm:${llm.model}`, promptVersion: res.promptVersion };
+  await store.cacheSummary(key, value);
+  return { ...value, cached: false };
+}

@@ -1,0 +1,95 @@
+import { z } from 'zod';
+import { type Summary, TRADE_INSTRUMENTS, type TradeInstrument } from '../domain.ts';
+
+/**
+ * What the model must return, and how its output is cleaned up.
+ * Validation is lenient where the fix is obvious (too long, too many, wrong case, unknown instrument)
+ * and strict where it is not (missing fields, wrong types, empty text).
+ * The JSON schema sent to the model (`io: 'input'`) still carries the limits and the instrument list.
+ */
+
+export const HEADLINE_MAX = 120;
+export const KEY_POINTS_MAX = 5;
+export const SOURCE_SENTENCES_MAX = 8;
+
+/** Blocs accepted next to ISO 3166-1 alpha-2 codes. */
+const BLOCS: ReadonlySet<string> = new Set(['EU', 'ASEAN', 'MERCOSUR', 'GCC', 'EAEU', 'AU', 'G7', 'G20']);
+const KNOWN_INSTRUMENTS: ReadonlySet<string> = new Set(TRADE_INSTRUMENTS);
+
+const text = z.string();
+const list = z.array(z.string());
+
+const SummaryOutputSchema = z.object({
+  headline: text.describe(`One-line headline, at most ${HEADLINE_MAX} characters.`),
+  summary: text.describe('Two or three sentences.'),
+  keyPoints: list.describe('Three to five short key points.'),
+  entities: z.object({
+    countries: list.describe('ISO 3166-1 alpha-2 country codes (e.g. "US", "CN"), or "EU" for the bloc.'),
+    people: list.describe('Full names of people named in the articles.'),
+    organisations: list.describe('Companies, agencies and international bodies named in the articles.'),
+  }),
+  instruments: z
+    .array(z.string().meta({ enum: [...TRADE_INSTRUMENTS] }))
+    .describe('Trade instruments the story is about, from the fixed list only.'),
+  sourceSentences: list.describe('Sentences copied verbatim from the articles that the summary relies on.'),
+});
+
+function clean(values: string[], max = Number.POSITIVE_INFINITY): string[] {
+  const out: string[] = [];
+  const seen = new Set<string>();
+  for (const raw of values) {
+    const value = raw.replace(/\s+/g, ' ').trim();
+    const key = value.toLowerCase();
+    if (!value || seen.has(key)) continue;
+    seen.add(key);
+    out.push(value);
+    if (out.length >= max) break;
+  }
+  return out;
+}
+
+export function clampHeadline(headline: string): string {
+  const oneLine = headline.replace(/\s+/g, ' ').trim();
+  if (oneLine.length <= HEADLINE_MAX) return oneLine;
+  const cut = oneLine.slice(0, HEADLINE_MAX - 1);
+  const space = cut.lastIndexOf(' ');
+  return `${(space > HEADLINE_MAX / 2 ? cut.slice(0, space) : cut).replace(/[\s,;:.-]+$/, '')}…`;
+}
+
+function normaliseCountries(values: string[]): string[] {
+  return clean(values.map((v) => v.trim().toUpperCase())).filter((c) => /^[A-Z]{2}$/.test(c) || BLOCS.has(c));
+}
+
+function normaliseInstruments(values: string[]): TradeInstrument[] {
+  const out: TradeInstrument[] = [];
+  for (const raw of values) {
+    const value = raw
+      .trim()
+      .toLowerCase()
+      .replace(/[\s_]+/g, '-');
+    if (KNOWN_INSTRUMENTS.has(value) && !out.includes(value as TradeInstrument))
+      out.push(value as TradeInstrument);
+  }
+  return out;
+}
+
+export const SummarySchema: z.ZodType<Summary> = SummaryOutputSchema.transform((raw, ctx): Summary => {
+  const headline = clampHeadline(raw.headline);
+  const summary = raw.summary.replace(/\s+/g, ' ').trim();
+  const keyPoints = clean(raw.keyPoints, KEY_POINTS_MAX);
+  if (!headline) ctx.addIssue({ code: 'custom', message: 'headline is empty', path: ['headline'] });
+  if (!summary) ctx.addIssue({ code: 'custom', message: 'summary is empty', path: ['summary'] });
+  if (keyPoints.length === 0) ctx.addIssue({ code: 'custom', message: 'no key points', path: ['keyPoints'] });
+  return {
+    headline,
+    summary,
+    keyPoints,
+    entities: {
+      countries: normaliseCountries(raw.entities.countries),
+      people: clean(raw.entities.people),
+      organisations: clean(raw.entities.organisations),
+    },
+    instruments: normaliseInstruments(raw.instruments),
+    sourceSentences: clean(raw.sourceSentences, SOURCE_SENTENCES_MAX),
+  };
+});

@@ -1,0 +1,226 @@
+import { createHash } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+/**
+ * A real HTTP server speaking the OpenAI wire protocol (chat completions, embeddings, models),
+ * for end-to-end tests with the real SDK. Scripted behaviours are consumed one per request
+ * (chat and embeddings alike); with the queue empty, chat uses the responder.
+ */
+
+export interface ChatRequestBody {
+  model?: string;
+  messages?: Array<{ role: string; content: string }>;
+  response_format?: unknown;
+  max_tokens?: number;
+  [key: string]: unknown;
+}
+
+export type FakeBehaviour =
+  | { status: number; headers?: Record<string, string>; body?: unknown }
+  | { hang: true }
+  | { content: string; finishReason?: string }
+  | { refusal: string };
+
+export type Responder = (body: ChatRequestBody) => string;
+
+export interface RecordedRequest {
+  method: string;
+  path: string;
+  body: unknown;
+  headers: IncomingMessage['headers'];
+  at: number;
+}
+
+export const EMBEDDING_DIMENSIONS = 16;
+
+export class FakeOpenAI {
+  readonly requests: RecordedRequest[] = [];
+  private readonly queue: FakeBehaviour[] = [];
+  private responder: Responder = defaultResponder;
+  private server: Server | undefined;
+
+  get calls(): number {
+    return this.requests.length;
+  }
+
+  /** Chat-completion requests only. */
+  get chatCalls(): number {
+    return this.requests.filter((r) => r.path === '/v1/chat/completions').length;
+  }
+
+  enqueue(...behaviours: FakeBehaviour[]): this {
+    this.queue.push(...behaviours);
+    return this;
+  }
+
+  respondWith(fn: Responder): this {
+    this.responder = fn;
+    return this;
+  }
+
+  reset(): void {
+    this.requests.length = 0;
+    this.queue.length = 0;
+    this.responder = defaultResponder;
+  }
+
+  async start(): Promise<{ url: string }> {
+    const server = createServer((req, res) => {
+      this.handle(req, res).catch((err: unknown) => send(res, 500, { error: { message: String(err) } }));
+    });
+    this.server = server;
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    return { url: `http://127.0.0.1:${port}/v1` };
+  }
+
+  async stop(): Promise<void> {
+    const server = this.server;
+    if (!server) return;
+    this.server = undefined;
+    server.closeAllConnections();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const raw = await readBody(req);
+    let body: unknown = null;
+    if (raw) {
+      try {
+        body = JSON.parse(raw);
+      } catch {
+        body = raw;
+      }
+    }
+    const path = (req.url ?? '/').split('?')[0] ?? '/';
+    this.requests.push({ method: req.method ?? 'GET', path, body, headers: req.headers, at: Date.now() });
+
+    if (req.method === 'GET' && path === '/v1/models') {
+      send(res, 200, {
+        object: 'list',
+        data: [{ id: 'fake-model', object: 'model', created: 0, owned_by: 'fake' }],
+      });
+      return;
+    }
+    const known = req.method === 'POST' && (path === '/v1/chat/completions' || path === '/v1/embeddings');
+    if (!known) {
+      send(res, 404, { error: { message: `No route ${req.method} ${path}`, type: 'invalid_request_error' } });
+      return;
+    }
+    const behaviour = this.queue.shift();
+    if (behaviour && 'hang' in behaviour) return; // never answer: the client's timeout fires
+    if (behaviour && 'status' in behaviour) {
+      const errorBody = behaviour.body ?? {
+        error: { message: `Scripted ${behaviour.status}`, type: 'fake_error' },
+      };
+      send(res, behaviour.status, errorBody, behaviour.headers);
+      return;
+    }
+    if (path === '/v1/embeddings') {
+      send(res, 200, embeddingsResponse(body));
+      return;
+    }
+    const chat = (typeof body === 'object' && body !== null ? body : {}) as ChatRequestBody;
+    if (behaviour && 'refusal' in behaviour) {
+      send(res, 200, completion(chat, null, behaviour.refusal, 'stop'));
+      return;
+    }
+    const content = behaviour && 'content' in behaviour ? behaviour.content : this.responder(chat);
+    const finishReason =
+      behaviour && 'finishReason' in behaviour ? (behaviour.finishReason ?? 'stop') : 'stop';
+    send(res, 200, completion(chat, content, null, finishReason));
+  }
+}
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+function send(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): void {
+  if (res.headersSent) return;
+  res.writeHead(status, { 'content-type': 'application/json', ...headers });
+  res.end(JSON.stringify(body));
+}
+
+const approxTokens = (text: string): number => Math.ceil(text.length / 4);
+
+function completion(
+  chat: ChatRequestBody,
+  content: string | null,
+  refusal: string | null,
+  finishReason: string,
+) {
+  const promptText = (chat.messages ?? []).map((m) => m.content).join('\n');
+  const promptTokens = approxTokens(promptText);
+  const completionTokens = approxTokens(content ?? refusal ?? '');
+  return {
+    id: `chatcmpl-fake-${Date.now()}`,
+    object: 'chat.completion',
+    created: Math.floor(Date.now() / 1000),
+    model: chat.model ?? 'fake-model',
+    choices: [
+      {
+        index: 0,
+        message: { role: 'assistant', content, refusal },
+        finish_reason: finishReason,
+        logprobs: null,
+      },
+    ],
+    usage: {
+      prompt_tokens: promptTokens,
+      completion_tokens: completionTokens,
+      total_tokens: promptTokens + completionTokens,
+    },
+  };
+}
+
+/** Deterministic unit vector from the text's sha256: equal texts give equal vectors. */
+export function fakeEmbedding(text: string): number[] {
+  const digest = createHash('sha256').update(text).digest();
+  const raw = Array.from({ length: EMBEDDING_DIMENSIONS }, (_, i) => ((digest[i] ?? 0) - 127.5) / 127.5);
+  const norm = Math.hypot(...raw) || 1;
+  return raw.map((x) => x / norm);
+}
+
+function embeddingsResponse(body: unknown) {
+  const req = (typeof body === 'object' && body !== null ? body : {}) as { input?: unknown; model?: string };
+  const inputs = Array.isArray(req.input) ? req.input.map(String) : [String(req.input ?? '')];
+  return {
+    object: 'list',
+    model: req.model ?? 'fake-embedding',
+    data: inputs.map((text, index) => ({ object: 'embedding', index, embedding: fakeEmbedding(text) })),
+    usage: { prompt_tokens: approxTokens(inputs.join(' ')), total_tokens: approxTokens(inputs.join(' ')) },
+  };
+}
+
+/** The user message's first `<article …>` block, or '' when there is none. */
+export function firstArticleText(body: ChatRequestBody): string {
+  const user = (body.messages ?? []).find((m) => m.role === 'user')?.content ?? '';
+  const block = /<article\b[^>]*>([\s\S]*?)<\/article>/.exec(user)?.[1] ?? '';
+  return block.replace(/^\s*Title:.*\n/, '').trim();
+}
+
+/** A plausible summary: headline and source sentence echo the first sentence of the first article. */
+export function defaultResponder(body: ChatRequestBody): string {
+  const text = firstArticleText(body);
+  const first = (/^[\s\S]*?[.!?](?=\s|$)/.exec(text)?.[0] ?? text).trim() || 'Trade story';
+  return JSON.stringify({
+    headline: first.slice(0, 120),
+    summary: `${first} Further details were reported by the sources.`,
+    keyPoints: [first, 'Officials commented on the measure.', 'Markets reacted.'],
+    entities: { countries: ['us', 'CN'], people: [], organisations: ['World Trade Organization'] },
+    instruments: ['tariff'],
+    sourceSentences: [first],
+  });
+}
