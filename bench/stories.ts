@@ -44,7 +44,8 @@ function readJsonl<T>(name: string): T[] {
     .map((l) => JSON.parse(l) as T);
 }
 
-const byDate = (a: Doc, b: Doc): number => Date.parse(a.date) - Date.parse(b.date) || a.id.localeCompare(b.id);
+const byDate = (a: Doc, b: Doc): number =>
+  Date.parse(a.date) - Date.parse(b.date) || a.id.localeCompare(b.id);
 const pct = (x: number): string => (x * 100).toFixed(1);
 
 /** Ingest in date order; returns article id → story id. */
@@ -106,7 +107,8 @@ function benchGrouping(): void {
     const a = fingerprint({ title: h.title1, body: h.body1, published: h.date1 });
     const b = fingerprint({ title: h.title2, body: h.body2, published: h.date2 });
     if (assessPair(a, { published: b.published, fingerprint: b }).join) merged++;
-    if (assessPair(a, { published: b.published, fingerprint: b }, { windowDays: 1e6 }).join) mergedIgnoringWindow++;
+    if (assessPair(a, { published: b.published, fingerprint: b }, { windowDays: 1e6 }).join)
+      mergedIgnoringWindow++;
     const sa = predicted.get(h.id1);
     const sb = predicted.get(h.id2);
     if (sa !== undefined && sb !== undefined) {
@@ -138,11 +140,15 @@ function benchThroughput(): void {
   let sink = 0;
   let joined = 0;
   let candidates = 0;
+  let quarters: number[] = [];
   const grouping = time(() => {
     const index = new MemoryStoryIndex({ retainDays: 4 * DEFAULT_GROUP_OPTIONS.windowDays });
     joined = 0;
     candidates = 0;
-    for (const d of docs) {
+    const marks: number[] = [];
+    const quarter = Math.floor(docs.length / 4);
+    for (const [i, d] of docs.entries()) {
+      if (i % quarter === 0 && marks.length < 4) marks.push(performance.now());
       const fp: Fingerprint = fingerprint({ title: d.title, body: d.body, published: d.date });
       const cands = index.candidatesNear(fp, DEFAULT_GROUP_OPTIONS.windowDays);
       candidates += cands.length;
@@ -150,6 +156,8 @@ function benchThroughput(): void {
       if (match !== null) joined++;
       index.add(d.id, match?.storyId ?? d.id, fp);
     }
+    marks.push(performance.now());
+    quarters = marks.slice(1).map((t, q) => Math.round((quarter / (t - marks[q]!)) * 1000));
   });
   const tokenise = time(() => {
     for (const d of docs) sink += words(d.title).length + words(d.body).length;
@@ -157,7 +165,9 @@ function benchThroughput(): void {
   const exact = time(() => {
     const seen = new Map<string, string>();
     for (const d of docs) {
-      const h = createHash('sha256').update(normaliseText(`${d.title}\n${d.body}`)).digest('hex');
+      const h = createHash('sha256')
+        .update(normaliseText(`${d.title}\n${d.body}`))
+        .digest('hex');
       if (!seen.has(h)) seen.set(h, d.id);
     }
     sink += seen.size;
@@ -170,6 +180,9 @@ function benchThroughput(): void {
   console.log(
     `  grouping (fingerprint + candidates + chooseStory + add): ${rate(grouping)} articles/s ` +
       `(${joined} joined a story, ${(candidates / docs.length).toFixed(2)} candidates/article)`,
+  );
+  console.log(
+    `    by quarter of the stream (last run): ${quarters.map((q) => q.toLocaleString('en-US')).join(' / ')} articles/s`,
   );
   console.log(
     `  baseline words() tokenising:  ${rate(tokenise)} articles/s; grouping takes ${(grouping / tokenise).toFixed(1)}× as long`,
@@ -200,8 +213,14 @@ function benchRelevance(): void {
     );
   };
   console.log(`trade relevance (threshold ${TRADE_RELEVANCE_THRESHOLD}, label: topics includes "trade"):`);
-  report('held out (odd ids)', docs.filter((d) => Number(d.id) % 2 === 1));
-  report('fitted on (even ids)', docs.filter((d) => Number(d.id) % 2 === 0));
+  report(
+    'held out (odd ids)',
+    docs.filter((d) => Number(d.id) % 2 === 1),
+  );
+  report(
+    'fitted on (even ids)',
+    docs.filter((d) => Number(d.id) % 2 === 0),
+  );
   report('all', docs);
 }
 

@@ -28,14 +28,6 @@ interface Row {
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const file = path.resolve(repoRoot, '../shared/data/bbc-business-summaries-dev.jsonl');
-if (!existsSync(file)) {
-  console.log(`skipped: ${file} not found`);
-  process.exit(0);
-}
-const rows: Row[] = readFileSync(file, 'utf8')
-  .split('\n')
-  .filter((l) => l.trim())
-  .map((l) => JSON.parse(l) as Row);
 
 const tokens = (text: string): string[] =>
   text
@@ -94,7 +86,23 @@ const toArticle = (r: Row): OfflineArticle => ({
   published: '2005-01-01',
 });
 
-for (const r of rows) {
+function quality(rows: Row[]): void {
+  for (const r of rows) score(r);
+  const pct = (x: number): string => (x * 100).toFixed(2).padStart(6);
+  const refMean = rows.reduce((a, r) => a + tokens(r.reference_summary).length, 0) / rows.length;
+  console.log(
+    `BBC business dev: ${rows.length} articles, reference length mean ${refMean.toFixed(0)} tokens\n`,
+  );
+  console.log(`${'system'.padEnd(36)}   R-1    R-2    R-L   tokens`);
+  for (const [name, [r1, r2, rl, len]] of systems) {
+    const n = rows.length;
+    console.log(
+      `${name.padEnd(36)} ${pct(r1 / n)} ${pct(r2 / n)} ${pct(rl / n)} ${(len / n).toFixed(0).padStart(6)}`,
+    );
+  }
+}
+
+function score(r: Row): void {
   const ref = tokens(r.reference_summary);
   const budget = ref.length;
   const lead = tokens(r.body);
@@ -108,25 +116,10 @@ for (const r of rows) {
   add('offline summary+keyPoints, budget', full, ref);
 }
 
-const pct = (x: number): string => (x * 100).toFixed(2).padStart(6);
-console.log(`BBC business dev: ${rows.length} articles, reference length mean ${mean(rows)} tokens\n`);
-console.log(`${'system'.padEnd(36)}   R-1    R-2    R-L   tokens`);
-for (const [name, [r1, r2, rl, len]] of systems) {
-  const n = rows.length;
-  console.log(
-    `${name.padEnd(36)} ${pct(r1 / n)} ${pct(r2 / n)} ${pct(rl / n)} ${(len / n).toFixed(0).padStart(6)}`,
-  );
-}
-
-function mean(rs: Row[]): string {
-  return (rs.reduce((a, r) => a + tokens(r.reference_summary).length, 0) / rs.length).toFixed(0);
-}
-
 // Throughput: same articles, same process, after a warm-up pass. Rates are per CPU-second of this
 // process (process.cpuUsage), so other load on the machine does not distort them; wall-clock rates
 // are printed alongside.
-const articles = rows.map(toArticle);
-function rate(fn: (a: OfflineArticle) => unknown): { cpu: number; wall: number } {
+function rate(articles: OfflineArticle[], fn: (a: OfflineArticle) => unknown): { cpu: number; wall: number } {
   for (const a of articles) fn(a);
   let n = 0;
   const c0 = process.cpuUsage();
@@ -138,13 +131,29 @@ function rate(fn: (a: OfflineArticle) => unknown): { cpu: number; wall: number }
   const c = process.cpuUsage(c0);
   return { cpu: n / ((c.user + c.system) / 1e6), wall: n / ((performance.now() - t0) / 1000) };
 }
-const offline = rate((a) => summariseOffline([a]));
-const headline = rate((a) => deriveHeadline(a.body));
-const lead3 = rate((a) => splitSentences(a.body).slice(0, 3).join(' '));
-const meanChars = articles.reduce((x, a) => x + a.body.length, 0) / articles.length;
-const show = (name: string, r: { cpu: number; wall: number }): string =>
-  `  ${name.padEnd(17)} ${r.cpu.toFixed(0).padStart(7)} articles/CPU-s  (${r.wall.toFixed(0)}/s wall)`;
-console.log(`\nthroughput (one core, mean body ${meanChars.toFixed(0)} chars):`);
-console.log(show('summariseOffline', offline));
-console.log(show('deriveHeadline', headline));
-console.log(`${show('lead-3', lead3)}  -> lead-3 is ${(lead3.cpu / offline.cpu).toFixed(1)}x faster`);
+
+function throughput(rows: Row[]): void {
+  const articles = rows.map(toArticle);
+  const offline = rate(articles, (a) => summariseOffline([a]));
+  const headline = rate(articles, (a) => deriveHeadline(a.body));
+  const lead3 = rate(articles, (a) => splitSentences(a.body).slice(0, 3).join(' '));
+  const meanChars = articles.reduce((x, a) => x + a.body.length, 0) / articles.length;
+  const show = (name: string, r: { cpu: number; wall: number }): string =>
+    `  ${name.padEnd(17)} ${r.cpu.toFixed(0).padStart(7)} articles/CPU-s  (${r.wall.toFixed(0)}/s wall)`;
+  console.log(`\nthroughput (one core, mean body ${meanChars.toFixed(0)} chars):`);
+  console.log(show('summariseOffline', offline));
+  console.log(show('deriveHeadline', headline));
+  console.log(`${show('lead-3', lead3)}  -> lead-3 is ${(lead3.cpu / offline.cpu).toFixed(1)}x faster`);
+}
+
+// No process.exit: the file may be imported by a bench runner.
+if (existsSync(file)) {
+  const rows = readFileSync(file, 'utf8')
+    .split('\n')
+    .filter((l) => l.trim())
+    .map((l) => JSON.parse(l) as Row);
+  quality(rows);
+  throughput(rows);
+} else {
+  console.log(`summarise bench skipped: ${file} not found`);
+}

@@ -12,7 +12,7 @@ import { performance } from 'node:perf_hooks';
 import { TRADE_INSTRUMENTS, type TradeInstrument } from '../src/domain.ts';
 import { KNOWN_COUNTRY_CODES, lookupCountry } from '../src/watch/countries.ts';
 import { lookupInstrument } from '../src/watch/instruments.ts';
-import { compileQuery, compileTerms, type MatchableStory, prepareStory } from '../src/watch/match.ts';
+import { compileQuery, type MatchableStory, matchedTerms, prepareStory } from '../src/watch/match.ts';
 import { parseQuery, type QueryNode } from '../src/watch/query.ts';
 import { type WatchHit, WatchIndex } from '../src/watch/watch-index.ts';
 
@@ -165,12 +165,12 @@ for (const [id, node] of watches) index.add(id, node);
 const buildMs = performance.now() - t;
 
 // Brute force uses the same compiled predicates as the index, so the ratio measures the indexing alone.
-const compiled = watches.map(([id, node]) => ({ id, test: compileQuery(node), terms: compileTerms(node) }));
+const compiled = watches.map(([id, node]) => ({ id, node, test: compileQuery(node) }));
 const runIndexed = (s: MatchableStory): WatchHit[] => index.match(prepareStory(s));
 const runBrute = (s: MatchableStory): WatchHit[] => {
   const p = prepareStory(s);
   const out: WatchHit[] = [];
-  for (const w of compiled) if (w.test(p)) out.push({ watchId: w.id, terms: w.terms(p) });
+  for (const w of compiled) if (w.test(p)) out.push({ watchId: w.id, terms: matchedTerms(w.node, p) });
   return out;
 };
 

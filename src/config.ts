@@ -19,7 +19,9 @@ const optionalString = z
   .transform((v) => (v === '' ? undefined : v))
   .optional();
 
-const optionalUrl = optionalString.pipe(z.url({ message: 'must be a URL such as http://127.0.0.1:11434/v1' }).optional());
+const optionalUrl = optionalString.pipe(
+  z.url({ message: 'must be a URL such as http://127.0.0.1:11434/v1' }).optional(),
+);
 
 const positiveInt = (def: number) => z.coerce.number().int().positive().default(def);
 
@@ -31,7 +33,10 @@ export const ConfigSchema = z.object({
       .regex(/^rediss?:\/\//, 'must start with redis:// or rediss://')
       .optional(),
   ),
-  TRADEWIRE_QUEUE_PREFIX: z.string().regex(/^[\w-]+$/, 'letters, digits, _ and - only').default('tradewire'),
+  TRADEWIRE_QUEUE_PREFIX: z
+    .string()
+    .regex(/^[\w-]+$/, 'letters, digits, _ and - only')
+    .default('tradewire'),
   OPENAI_API_KEY: optionalString,
   OPENAI_BASE_URL: optionalUrl,
   TRADEWIRE_LLM_MODEL: z.string().min(1).default('gpt-4o-mini'),
@@ -81,12 +86,20 @@ export interface Config {
   port: number;
   ingestApiToken: string | undefined;
   allowPrivateUrls: boolean;
-  slack: { botToken: string | undefined; signingSecret: string | undefined; appToken: string | undefined; apiUrl: string | undefined };
+  slack: {
+    botToken: string | undefined;
+    signingSecret: string | undefined;
+    appToken: string | undefined;
+    apiUrl: string | undefined;
+  };
   discord: { token: string | undefined; applicationId: string | undefined; apiUrl: string | undefined };
 }
 
 /** Reads `.env` from the working directory without overriding the real environment. */
-export function readEnv(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): Record<string, string | undefined> {
+export function readEnv(
+  env: NodeJS.ProcessEnv = process.env,
+  cwd = process.cwd(),
+): Record<string, string | undefined> {
   const file = resolve(cwd, '.env');
   const fromFile = existsSync(file) ? parseDotenv(readFileSync(file)) : {};
   return { ...fromFile, ...env };

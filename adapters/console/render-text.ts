@@ -3,6 +3,7 @@ import type { AnswerMessage, OutgoingMessage, StoryItem } from '../../src/messag
 /** Plain-text rendering, used by the console channel and `digest --render text`. */
 
 // Control characters (other than newline/tab) from article text must not reach a terminal.
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point
 const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g;
 const clean = (s: string): string => s.replace(CONTROL, '');
 

@@ -56,7 +56,14 @@ export function openApp(opts: AppOptions): App {
   const watches = new WatchMatcher(store);
   let runtime: Promise<QueueRuntime> | null = null;
   const workerSets: WorkerSet[] = [];
-  const deps = (): PipelineDeps => ({ store, llm, log, watches, targets: new Map(platforms) });
+  const deps = (): PipelineDeps => ({
+    store,
+    llm,
+    log,
+    watches,
+    targets: new Map(platforms),
+    digestDefaults: { maxStories: config.digestMaxStories, minRelevance: config.minRelevance },
+  });
 
   const app: App = {
     config,

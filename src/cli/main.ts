@@ -1,8 +1,13 @@
+import { resolve } from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { describeError, TradewireError } from '../errors.ts';
 import { type App, openApp } from './app.ts';
+import { answerText, askCommand } from './commands/ask.ts';
+import { DEMO_CHANNEL, resetDemoDir, runDemo } from './commands/demo.ts';
 import { digestCommand } from './commands/digest.ts';
 import { ingestFiles } from './commands/ingest.ts';
+import { registerScheduleCommands, registerWatchCommands } from './commands/manage.ts';
+import { runService } from './commands/run.ts';
 
 /**
  * `tradewire` — every command takes --data-dir; with --json, stdout carries exactly one JSON
@@ -20,13 +25,23 @@ function positiveInt(v: string): number {
   return n;
 }
 
-async function withApp<T>(o: Common, fn: (app: App) => Promise<T>): Promise<T> {
+/**
+ * Opens the app for one command and always closes it. On SIGINT/SIGTERM, `onStop` lets a long-running
+ * command end on its own (graceful: workers finish in-flight jobs); otherwise the app is closed and
+ * the process exits. A second signal forces the exit.
+ */
+async function withApp<T>(o: Common, fn: (app: App) => Promise<T>, onStop?: () => void): Promise<T> {
   const app = openApp({ dataDir: o.dataDir, echo: o.json ? process.stderr : process.stdout });
   let closing = false;
   const onSignal = () => {
     if (closing) process.exit(130);
     closing = true;
-    process.stderr.write('\nstopping: letting in-flight jobs finish (Ctrl-C again to force)\n');
+    process.stderr.write('\nstopping: letting in-flight jobs finish (press Ctrl-C again to force)\n');
+    if (onStop) {
+      onStop();
+      closing = false;
+      return;
+    }
     void app.close().then(() => process.exit(130));
   };
   process.once('SIGINT', onSignal);
@@ -42,6 +57,11 @@ async function withApp<T>(o: Common, fn: (app: App) => Promise<T>): Promise<T> {
 
 const print = (o: Common, json: unknown, text: string) => {
   process.stdout.write(o.json ? `${JSON.stringify(json, null, 2)}\n` : `${text}\n`);
+};
+
+const demoAsk = async (app: App, question: string) => {
+  const r = await askCommand(app, question, { channel: DEMO_CHANNEL });
+  return r;
 };
 
 export function buildProgram(): Command {
@@ -113,6 +133,54 @@ export function buildProgram(): Command {
       });
     },
   );
+
+  common(
+    program
+      .command('demo')
+      .description(
+        'ingest the sample week, fire watch alerts, post a digest to console:demo, answer a question',
+      ),
+  ).action(async (o: Common) => {
+    const dataDir = resolve(o.dataDir ?? process.env.TRADEWIRE_DATA_DIR ?? './data', 'demo');
+    await resetDemoDir(dataDir);
+    const out = o.json ? process.stderr : process.stdout;
+    const report = await withApp({ ...o, dataDir }, (app) => runDemo(app, demoAsk, out));
+    print(o, report, `demo data in ${report.dataDir}; channel file ${report.channelFile}`);
+  });
+
+  common(
+    program
+      .command('ask')
+      .description('answer a question from stored articles, with numbered citations')
+      .argument('<question>')
+      .option('--thread <id>', 'continue this conversation (follow-up questions)')
+      .option('--channel <id>', 'also post the answer to this channel'),
+  ).action(async (question: string, o: Common & { thread?: string; channel?: string }) => {
+    await withApp(o, async (app) => {
+      const r = await askCommand(app, question, { threadId: o.thread, channel: o.channel });
+      print(o, r, answerText(r));
+    });
+  });
+
+  const hooks = { withApp, print, common };
+  registerWatchCommands(program, hooks);
+  registerScheduleCommands(program, hooks);
+
+  common(
+    program
+      .command('run')
+      .description(
+        'run workers, digest schedules, the HTTP server and every adapter whose credentials are set',
+      )
+      .option('--port <n>', 'HTTP port (default PORT or 3000)', (v) => Number.parseInt(v, 10)),
+  ).action(async (o: Common & { port?: number }) => {
+    const stop = new AbortController();
+    await withApp(
+      o,
+      (app) => runService(app, { ...(o.port !== undefined ? { port: o.port } : {}), signal: stop.signal }),
+      () => stop.abort(),
+    );
+  });
 
   return program;
 }

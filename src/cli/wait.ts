@@ -38,10 +38,7 @@ export async function followJobs(
     const job = await Job.fromId(rt.queue(ref.queue), ref.id);
     if (!job) return; // removed after completion long ago, or never added: nothing to wait for
     try {
-      const value: unknown = await job.waitUntilFinished(
-        rt.queueEvents(ref.queue),
-        Math.max(1, deadline - Date.now()),
-      );
+      const value = await waitFinished(rt, ref, job, deadline);
       results.set(ref.id, value);
       const next = (value as { next?: JobRef[] } | null)?.next ?? [];
       const more = next.filter((n) => opts.follow(n.queue));
@@ -64,4 +61,24 @@ export async function followJobs(
     if (running.size > 0) await Promise.race(running);
   }
   return { results, failed };
+}
+
+/** Short event waits with a state check in between, so a missed completion event can never hang a caller. */
+async function waitFinished(rt: QueueRuntime, ref: JobRef, job: Job, deadline: number): Promise<unknown> {
+  for (;;) {
+    try {
+      return await job.waitUntilFinished(
+        rt.queueEvents(ref.queue),
+        Math.max(1, Math.min(2_000, deadline - Date.now())),
+      );
+    } catch (err) {
+      if (!(err instanceof Error) || !err.message.includes('timed out')) throw err;
+      const fresh = await Job.fromId(rt.queue(ref.queue), ref.id);
+      if (!fresh) return null;
+      const state = await fresh.getState();
+      if (state === 'completed') return fresh.returnvalue;
+      if (state === 'failed') throw new Error(fresh.failedReason);
+      if (Date.now() >= deadline) throw err;
+    }
+  }
 }

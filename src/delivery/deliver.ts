@@ -43,10 +43,7 @@ export async function deliver(
     watchId: req.message.kind === 'alert' ? req.message.watchId : null,
     leaseMs: DELIVERY_LEASE_MS,
   });
-  if (claim.outcome === 'settled') {
-    await advanceCursor(store, req); // idempotent: covers a crash between settling and advancing
-    return { status: 'already-delivered' };
-  }
+  if (claim.outcome === 'settled') return { status: 'already-delivered' };
   if (claim.outcome === 'busy') {
     throw new TradewireError(
       'platform/rate-limited',
@@ -78,12 +75,11 @@ export async function deliver(
       throw err;
     }
   }
-  await store.settleDelivery(req.deliveryId, 'delivered', { messageRef: posted.ref, reason: null });
-  await advanceCursor(store, req);
+  // Settling and moving a digest's cursor happen in one transaction: no story is dropped or repeated.
+  await store.settleDelivery(req.deliveryId, 'delivered', {
+    messageRef: posted.ref,
+    reason: null,
+    digestCursor: req.digestCursor ? { channel: req.channel, ...req.digestCursor } : undefined,
+  });
   return { status: 'delivered', posted, recovered };
-}
-
-async function advanceCursor(store: Store, req: DeliveryRequest): Promise<void> {
-  if (req.digestCursor)
-    await store.advanceDigestCursor(req.channel, req.digestCursor.seq, req.digestCursor.periodKey);
 }

@@ -47,6 +47,17 @@ export class QueueRuntime {
     return c;
   }
 
+  private pinger: Redis | null = null;
+
+  /** True when Redis answers PING (for /healthz). */
+  async ping(): Promise<boolean> {
+    this.pinger ??= this.connection();
+    return this.pinger
+      .ping()
+      .then((p) => p === 'PONG')
+      .catch(() => false);
+  }
+
   queue(name: string): Queue {
     let q = this.queues.get(name);
     if (!q) {
@@ -63,7 +74,14 @@ export class QueueRuntime {
   queueEvents(name: string): QueueEvents {
     let e = this.events.get(name);
     if (!e) {
-      e = new QueueEvents(name, { connection: this.connection(), prefix: this.prefix });
+      // Start reading a few seconds in the past: BullMQ's waitUntilFinished can otherwise miss a completion
+      // that lands between its "already finished?" check and the first blocking read of the event stream.
+      e = new QueueEvents(name, {
+        connection: this.connection(),
+        prefix: this.prefix,
+        lastEventId: `${Date.now() - 10_000}-0`,
+      });
+      e.setMaxListeners(0);
       this.events.set(name, e);
     }
     return e;

@@ -2,32 +2,17 @@ import { type Job, type Processor, UnrecoverableError, Worker } from 'bullmq';
 import { type PlatformName, platformOf } from '../channels.ts';
 import { type DeliveryRequest, deliver } from '../delivery/deliver.ts';
 import type { DeliveryTarget } from '../delivery/target.ts';
-import type { ArticleInput } from '../domain.ts';
+import { buildScheduledDigest, type DigestDefaults } from '../digest/scheduled-digest.ts';
 import { TradewireError } from '../errors.ts';
 import { ingestArticle } from '../ingest/ingest-article.ts';
 import type { Llm } from '../llm/client.ts';
 import type { Logger } from '../log.ts';
-import type { IngestResult, Store } from '../store/store.ts';
+import type { Store } from '../store/store.ts';
 import { summariseStory } from '../summarise/summarise-story.ts';
 import { alertsForStory, type WatchMatcher } from '../watch/match-watches.ts';
-import { deliverQueue, INGEST_QUEUE, type JobRef, jobId, SUMMARISE_QUEUE } from './names.ts';
+import type { DigestJob, IngestJob, IngestJobResult, StepResult, SummariseJob } from './jobs.ts';
+import { DIGEST_QUEUE, deliverQueue, INGEST_QUEUE, type JobRef, jobId, SUMMARISE_QUEUE } from './names.ts';
 import type { QueueRuntime } from './runtime.ts';
-
-/** Job payloads. Keep them plain JSON: they live in Redis and cross process versions. */
-export interface IngestJob {
-  articles: Array<{ input: string; record: ArticleInput }>;
-}
-export interface IngestJobResult {
-  results: Array<IngestResult & { input: string }>;
-  next: JobRef[];
-}
-export interface SummariseJob {
-  storyId: string;
-  version: number;
-}
-export interface StepResult {
-  next: JobRef[];
-}
 
 export interface PipelineDeps {
   store: Store;
@@ -36,6 +21,7 @@ export interface PipelineDeps {
   watches: WatchMatcher;
   /** Platforms this process can post to; only their delivery queues are consumed here. */
   targets: Map<PlatformName, DeliveryTarget>;
+  digestDefaults: DigestDefaults;
 }
 
 /** Enqueues deliveries on their platform's queue; a channel of an unknown platform is recorded as failed. */
@@ -99,6 +85,23 @@ async function processSummarise(
   // Matching runs after every summary write (and on re-runs): the ledger makes alerts once-only.
   const alerts = await alertsForStory(deps.store, deps.watches, job.data.storyId);
   return { next: await enqueueDeliveries(rt, deps, alerts) };
+}
+
+/** Scheduler jobs are named `repeat:<schedulerId>:<millis>`: the millis are the instant the digest is due. */
+export function digestInstant(job: Job<DigestJob>): Date {
+  if (job.data.at) return new Date(job.data.at);
+  const millis = Number(/:(\d+)$/.exec(job.id ?? '')?.[1]);
+  return new Date(Number.isFinite(millis) && millis > 0 ? millis : job.timestamp);
+}
+
+async function processDigest(rt: QueueRuntime, deps: PipelineDeps, job: Job<DigestJob>): Promise<StepResult> {
+  const built = await buildScheduledDigest(deps.store, job.data.channel, digestInstant(job), {
+    trigger: job.data.trigger,
+    defaults: deps.digestDefaults,
+  });
+  deps.log.info('digest', { channel: job.data.channel, status: built.status });
+  if (built.status !== 'post') return { next: [] };
+  return { next: await enqueueDeliveries(rt, deps, [built.request]) };
 }
 
 async function processDeliver(
@@ -190,6 +193,7 @@ export function startWorkers(
     make<SummariseJob, StepResult>(SUMMARISE_QUEUE, opts.concurrency, (job) =>
       processSummarise(rt, deps, job),
     );
+    make<DigestJob, StepResult>(DIGEST_QUEUE, 2, (job) => processDigest(rt, deps, job));
   }
   for (const [platform, target] of deps.targets) {
     make<DeliveryRequest, StepResult>(deliverQueue(platform), 4, (job) => processDeliver(deps, target, job));

@@ -129,8 +129,14 @@ export interface Store {
   storyView(storyId: string): Promise<StoryView | null>;
   /** Stories whose articles were published in [since, until), most recent first. */
   storiesPublishedBetween(since: string, until: string): Promise<StoryView[]>;
-  /** Stories created after sequence `afterSeq` (arrival order), with the highest sequence seen. */
-  storiesArrivedAfter(afterSeq: number, limit?: number): Promise<{ stories: StoryView[]; maxSeq: number }>;
+  /**
+   * Stories created after sequence `afterSeq` (arrival order), optionally only those created at or after
+   * `createdSince`, with the highest sequence among them (or `afterSeq` when there are none).
+   */
+  storiesArrivedAfter(
+    afterSeq: number,
+    opts?: { createdSince?: string; limit?: number },
+  ): Promise<{ stories: StoryView[]; maxSeq: number }>;
   maxStorySeq(): Promise<number>;
   storyCount(): Promise<number>;
   articleCount(): Promise<number>;
@@ -158,10 +164,15 @@ export interface Store {
     watchId?: string | null;
     leaseMs: number;
   }): Promise<ClaimResult>;
+  /** Records the outcome; for a delivered digest it also moves the channel's cursor, in the same transaction. */
   settleDelivery(
     id: string,
     status: Exclude<DeliveryStatus, 'pending'>,
-    opts?: { messageRef?: string | null; reason?: string | null },
+    opts?: {
+      messageRef?: string | null;
+      reason?: string | null;
+      digestCursor?: { channel: string; seq: number; periodKey: string } | undefined;
+    },
   ): Promise<void>;
   getDelivery(id: string): Promise<Delivery | null>;
   listDeliveries(opts?: { channel?: string; limit?: number }): Promise<Delivery[]>;

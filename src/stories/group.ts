@@ -43,12 +43,12 @@ export const DEFAULT_GROUP_OPTIONS: Readonly<GroupOptions> = {
   windowDays: 3,
   minJaccard: 0.5,
   minContainment: 0.8,
-  closeTitle: 0.8,
-  titleRelief: Number(process.env.RELIEF ?? 0.05),
+  closeTitle: 0.9,
+  titleRelief: 0.05,
   minSentenceContainment: 0.8,
   minShingles: 3,
   templateMinGapHours: 12,
-  templateConflictShare: 0.25,
+  templateConflictShare: 0.2,
 };
 
 export interface StoryMatch {
@@ -99,7 +99,8 @@ export function assessPair(
   const other = cand.fingerprint;
   const gap = gapMs(fp.published, cand.published);
   const base = { jaccard: 0, containment: 0, sentenceContainment: 0, title: 0, templated: false };
-  if (!(gap <= opts.windowDays * 24 * HOUR_MS)) return { ...base, join: false, score: 0, reason: 'out-of-window' };
+  if (!(gap <= opts.windowDays * 24 * HOUR_MS))
+    return { ...base, join: false, score: 0, reason: 'out-of-window' };
 
   const jaccard = estimatedJaccard(fp, other);
   const containment = estimatedContainment(fp, other, jaccard);
@@ -111,9 +112,13 @@ export function assessPair(
   let reason: PairAssessment['reason'] = 'too-different';
   if (jaccard >= opts.minJaccard - relief) reason = 'jaccard';
   else if (containment >= opts.minContainment - relief) reason = 'containment';
-  else if (sentences >= opts.minSentenceContainment && containment >= opts.minContainment / 2)
+  else if (
+    sentences >= opts.minSentenceContainment &&
+    (containment >= opts.minContainment / 2 || title >= opts.closeTitle)
+  )
     reason = 'sentences';
-  if (reason !== 'too-different' && small && title < opts.closeTitle && sentences < 1) reason = 'too-different';
+  if (reason !== 'too-different' && small && title < opts.closeTitle && sentences < 1)
+    reason = 'too-different';
 
   const templated = reason !== 'too-different' && isTemplatedPair(fp, other, gap / HOUR_MS, opts);
   if (templated) reason = 'templated';

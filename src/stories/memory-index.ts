@@ -7,7 +7,8 @@ interface Entry {
   publishedMs: number;
 }
 
-type Buckets = Map<string, Entry[]>;
+/** Most keys are held by one article: store it bare, and an array only from the second. */
+type Buckets = Map<string, Entry | Entry[]>;
 
 const DAY_MS = 86_400_000;
 
@@ -50,7 +51,7 @@ export class MemoryStoryIndex implements StoryIndex {
       for (const key of fp.bandKeys) {
         const bucket = g.buckets.get(key);
         if (bucket === undefined) continue;
-        for (const e of bucket) {
+        for (const e of Array.isArray(bucket) ? bucket : [bucket]) {
           if (e.publishedMs < lo || e.publishedMs > hi) continue;
           seen ??= new Set();
           if (seen.has(e)) continue;
@@ -75,15 +76,18 @@ export class MemoryStoryIndex implements StoryIndex {
     };
     const buckets = this.generationFor(entry.publishedMs);
     for (const key of fp.bandKeys) {
-      let bucket = buckets.get(key);
-      if (bucket === undefined) {
-        bucket = [];
-        buckets.set(key, bucket);
+      const held = buckets.get(key);
+      if (held === undefined) {
+        buckets.set(key, entry);
+        continue;
       }
+      const bucket = Array.isArray(held) ? held : [held];
+      if (bucket !== held) buckets.set(key, bucket);
       bucket.push(entry);
       if (bucket.length > this.maxBucket) {
         let oldest = 0;
-        for (let i = 1; i < bucket.length; i++) if (bucket[i]!.publishedMs < bucket[oldest]!.publishedMs) oldest = i;
+        for (let i = 1; i < bucket.length; i++)
+          if (bucket[i]!.publishedMs < bucket[oldest]!.publishedMs) oldest = i;
         bucket.splice(oldest, 1);
       }
     }
@@ -92,8 +96,14 @@ export class MemoryStoryIndex implements StoryIndex {
 
   private generationFor(ms: number): Buckets {
     const newest = this.generations[0];
-    if (newest === undefined || (ms >= newest.start + this.generationMs && Number.isFinite(this.generationMs))) {
-      const start = newest === undefined ? ms : newest.start + Math.floor((ms - newest.start) / this.generationMs) * this.generationMs;
+    if (
+      newest === undefined ||
+      (ms >= newest.start + this.generationMs && Number.isFinite(this.generationMs))
+    ) {
+      const start =
+        newest === undefined
+          ? ms
+          : newest.start + Math.floor((ms - newest.start) / this.generationMs) * this.generationMs;
       this.generations = [{ start, buckets: new Map() }, ...this.generations.slice(0, 1)];
       return this.generations[0]!.buckets;
     }

@@ -1,14 +1,15 @@
+import { TradewireError } from '../errors.ts';
 import type { Fingerprint } from './fingerprint.ts';
 import type { StoryCandidate } from './group.ts';
 
 /**
- * Candidate lookup for story grouping: articles sharing at least one LSH band key with `fp`,
- * published within [from, to] (inclusive ISO dates). The cost of a lookup depends on the bucket
- * sizes inside the window, not on the size of the archive.
+ * Candidate lookup for story grouping: articles sharing at least one lookup key (`fp.bandKeys`: LSH
+ * bands and leading-sentence keys) with `fp`, published within [from, to] (inclusive ISO dates). The
+ * cost of a lookup depends on the bucket sizes inside the window, not on the size of the archive.
  *
  * The SQLite store implements this with a table `(band_key TEXT, article_id TEXT, published TEXT)`
  * indexed on (band_key, published): `SELECT DISTINCT article_id … WHERE band_key IN (…) AND published
- * BETWEEN ? AND ?`, then loads the stored fingerprints of those articles.
+ * BETWEEN ? AND ?` (capped per key), then loads the stored fingerprints of those articles.
  */
 export interface StoryIndex {
   candidates(fp: Fingerprint, from: string, to: string): StoryCandidate[];
@@ -17,9 +18,13 @@ export interface StoryIndex {
 
 const DAY_MS = 86_400_000;
 
-/** The [from, to] lookup window around a publication date (ISO, UTC). */
+/** The [from, to] lookup window around a publication date, as ISO UTC strings. */
 export function windowAround(published: string, days: number): { from: string; to: string } {
   const t = Date.parse(published);
-  if (Number.isNaN(t)) throw new RangeError(`not a date: ${published}`);
+  if (Number.isNaN(t)) {
+    throw new TradewireError('ingest/bad-date', `Not a date: "${published}"`, {
+      hint: 'Give the publication date as ISO 8601, e.g. 2019-11-26 or 2019-11-26T14:30:00Z.',
+    });
+  }
   return { from: new Date(t - days * DAY_MS).toISOString(), to: new Date(t + days * DAY_MS).toISOString() };
 }

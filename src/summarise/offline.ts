@@ -32,8 +32,9 @@ agreement pact negotiations negotiators talks WTO retaliation retaliatory restri
 );
 /** Newswire table words: a line made of these and numbers is a table row, not a sentence. */
 const TABLE_WORDS = new Set('vs cts mln bln dlrs pct avg shr shrs revs net qtr oper'.split(' '));
+/** Anchored, so non-matching sentences fail on their first letters. */
 const BOILERPLATE =
-  /^(?:\(?(?:reporting|writing|editing|additional reporting) by\b|click here|sign up|subscribe\b|read more|follow us|copyright|all rights reserved|related:|advertisement|share this)|contributed to this report/i;
+  /^\(?(?:(?:reporting|writing|editing|additional reporting) by\b|click here|sign up|subscribe\b|read more|follow us|copyright|all rights reserved|related:|advertisement|share this)/i;
 const PRONOUN_START = /^(?:He|She|It|They|This|That|These|Those|His|Her|Its|Their)\b/;
 /** Narration is third person: a sentence in the first person is almost always inside a quotation. */
 const FIRST_PERSON = /^(?:I|We|My|Our)\b|\b(?:I|we)\b(?! said)/;
@@ -102,7 +103,7 @@ export function deriveHeadline(body: string): string {
 
 /** A sentence worth considering: enough real words, not a table row or a feed's boilerplate. */
 function isProse(s: string): boolean {
-  if (s.length < 20 || BOILERPLATE.test(s)) return false;
+  if (s.length < 20 || BOILERPLATE.test(s) || s.includes('contributed to this report')) return false;
   // One char scan (no split): words, numeric words, and real lower-case words of 3+ letters.
   let total = 0;
   let numeric = 0;
@@ -231,7 +232,11 @@ const lengthFactor = (words: number): number =>
 
 /** Quotations carry colour rather than news; a sentence opening on a pronoun needs its context. */
 function styleFactor(text: string): number {
-  const quotes = text.match(/["“”]/g)?.length ?? 0;
+  let quotes = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 34 || c === 0x201c || c === 0x201d) quotes++;
+  }
   const first = text.charAt(0);
   let f = PRONOUN_START.test(text) ? 0.9 : FIRST_PERSON.test(text) ? 0.7 : 1;
   if (first === '"' || first === '“') {

@@ -162,57 +162,6 @@ export function compileQuery(node: QueryNode): CompiledQuery {
   }
 }
 
-type Collector = (p: PreparedStory, out: string[]) => boolean;
-
-function compileCollector(node: QueryNode): Collector {
-  switch (node.kind) {
-    case 'not': {
-      const child = compileQuery(node.child);
-      return (p) => !child(p);
-    }
-    case 'and': {
-      const fs = node.children.map(compileCollector);
-      return (p, out) => {
-        const mark = out.length;
-        for (const f of fs) {
-          if (!f(p, out)) {
-            out.length = mark;
-            return false;
-          }
-        }
-        return true;
-      };
-    }
-    case 'or': {
-      const fs = node.children.map(compileCollector);
-      return (p, out) => {
-        let any = false;
-        for (const f of fs) if (f(p, out)) any = true;
-        return any;
-      };
-    }
-    default: {
-      const test = compileQuery(node);
-      const raw = node.raw;
-      return (p, out) => {
-        if (!test(p)) return false;
-        out.push(raw);
-        return true;
-      };
-    }
-  }
-}
-
-/** matchedTerms as closures, for queries evaluated often; call the result only when the query matched. */
-export function compileTerms(node: QueryNode): (p: PreparedStory) => string[] {
-  const collect = compileCollector(node);
-  return (p) => {
-    const out: string[] = [];
-    collect(p, out);
-    return out.length > 1 ? [...new Set(out)] : out;
-  };
-}
-
 /** Evaluates and records the positive leaves that made the match (all OR branches are tried). */
 function collect(node: QueryNode, p: PreparedStory, out: string[]): boolean {
   switch (node.kind) {

@@ -11,7 +11,7 @@
 
 import type { KeySpace } from './key-frequency.ts';
 import { defaultFrequency } from './key-frequency.ts';
-import { type CompiledQuery, compileQuery, compileTerms, type PreparedStory } from './match.ts';
+import { type CompiledQuery, compileQuery, matchedTerms, type PreparedStory } from './match.ts';
 import type { QueryNode } from './query.ts';
 
 export type { KeySpace } from './key-frequency.ts';
@@ -35,7 +35,6 @@ interface Entry {
   readonly id: string;
   readonly node: QueryNode;
   readonly test: CompiledQuery;
-  readonly terms: (p: PreparedStory) => string[];
   readonly seq: number;
   readonly keys: readonly string[];
   /** Last match() call that collected this entry, to de-duplicate candidates. */
@@ -87,7 +86,6 @@ export class WatchIndex {
       id: watchId,
       node,
       test: compileQuery(node),
-      terms: compileTerms(node),
       seq: this.nextSeq++,
       keys,
       stamp: 0,
@@ -180,7 +178,7 @@ export class WatchIndex {
     const hits: Entry[] = [];
     for (const e of candidates) if (e.test(prepared)) hits.push(e);
     hits.sort((a, b) => a.seq - b.seq);
-    return hits.map((e) => ({ watchId: e.id, terms: e.terms(prepared) }));
+    return hits.map((e) => ({ watchId: e.id, terms: matchedTerms(e.node, prepared) }));
   }
 
   private cost(space: KeySpace, value: string): number {

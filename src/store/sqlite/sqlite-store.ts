@@ -302,11 +302,12 @@ export class SqliteStore implements Store {
 
   async storiesArrivedAfter(
     afterSeq: number,
-    limit = 10_000,
+    opts: { createdSince?: string; limit?: number } = {},
   ): Promise<{ stories: StoryView[]; maxSeq: number }> {
-    const rows = this.q('SELECT * FROM stories WHERE seq > ? ORDER BY seq LIMIT ?').all(
+    const rows = this.q('SELECT * FROM stories WHERE seq > ? AND created_at >= ? ORDER BY seq LIMIT ?').all(
       afterSeq,
-      limit,
+      opts.createdSince ?? '',
+      opts.limit ?? 100_000,
     ) as Row[];
     const maxSeq = rows.reduce((m, r) => Math.max(m, Number(r.seq)), afterSeq);
     return { stories: rows.map((r) => this.view(r)), maxSeq };
@@ -436,12 +437,22 @@ export class SqliteStore implements Store {
   async settleDelivery(
     id: string,
     status: Exclude<DeliveryStatus, 'pending'>,
-    opts: { messageRef?: string | null; reason?: string | null } = {},
+    opts: {
+      messageRef?: string | null;
+      reason?: string | null;
+      digestCursor?: { channel: string; seq: number; periodKey: string } | undefined;
+    } = {},
   ): Promise<void> {
-    this.q(
-      `UPDATE deliveries SET status = ?, message_ref = coalesce(?, message_ref), reason = ?, updated_at = ?,
-         lease_until = 0 WHERE id = ?`,
-    ).run(status, opts.messageRef ?? null, opts.reason ?? null, now(), id);
+    this.db
+      .transaction(() => {
+        this.q(
+          `UPDATE deliveries SET status = ?, message_ref = coalesce(?, message_ref), reason = ?, updated_at = ?,
+             lease_until = 0 WHERE id = ?`,
+        ).run(status, opts.messageRef ?? null, opts.reason ?? null, now(), id);
+        const c = opts.digestCursor;
+        if (c && status === 'delivered') this.advanceCursorSync(c.channel, c.seq, c.periodKey);
+      })
+      .immediate();
   }
 
   async getDelivery(id: string): Promise<Delivery | null> {
@@ -473,6 +484,10 @@ export class SqliteStore implements Store {
   }
 
   async advanceDigestCursor(channel: string, lastSeq: number, periodKey: string): Promise<void> {
+    this.advanceCursorSync(channel, lastSeq, periodKey);
+  }
+
+  private advanceCursorSync(channel: string, lastSeq: number, periodKey: string): void {
     this.q(
       `INSERT INTO digest_cursors (channel, last_seq, last_period_key, updated_at) VALUES (?, ?, ?, ?)
        ON CONFLICT(channel) DO UPDATE SET last_seq = excluded.last_seq, last_period_key = excluded.last_period_key,

@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# One command for a newcomer: install what is missing, then run the demo on embedded defaults.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+command -v node >/dev/null || { echo "Node.js >= 20 is required: https://nodejs.org" >&2; exit 1; }
+if ! command -v redis-server >/dev/null; then
+  echo "installing redis-server (apt)"
+  SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+  $SUDO apt-get update -qq && $SUDO apt-get install -y -qq redis-server >/dev/null
+fi
+[ -d node_modules ] || npm ci --no-audit --no-fund
+exec node bin/tradewire.js demo "$@"

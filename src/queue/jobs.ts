@@ -1,0 +1,25 @@
+import type { ArticleInput } from '../domain.ts';
+import type { IngestResult } from '../store/store.ts';
+import type { JobRef } from './names.ts';
+
+/** Job payloads. Keep them plain JSON: they live in Redis and cross process versions. */
+export interface IngestJob {
+  articles: Array<{ input: string; record: ArticleInput }>;
+}
+export interface IngestJobResult {
+  results: Array<IngestResult & { input: string }>;
+  next: JobRef[];
+}
+export interface SummariseJob {
+  storyId: string;
+  version: number;
+}
+export interface StepResult {
+  next: JobRef[];
+}
+export interface DigestJob {
+  channel: string;
+  trigger: 'schedule' | 'now';
+  /** ISO time the digest is for; scheduler jobs carry it in their id instead. */
+  at?: string;
+}

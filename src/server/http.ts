@@ -1,0 +1,60 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { Logger } from '../log.ts';
+
+/**
+ * The HTTP surface of `tradewire run`: /healthz and /metrics now; Slack events and the ingest API
+ * mount extra routes through `routes`.
+ */
+export type Route = (req: IncomingMessage, res: ServerResponse) => Promise<void> | void;
+
+export interface HttpDeps {
+  health: () => Promise<Record<string, boolean>>;
+  metrics: () => Promise<string>;
+  routes?: Map<string, Route>;
+  log: Logger;
+}
+
+export async function startHttpServer(
+  port: number,
+  deps: HttpDeps,
+): Promise<{ server: Server; port: number }> {
+  const server = createServer((req, res) => {
+    void handle(req, res, deps).catch((err: unknown) => {
+      deps.log.error('http handler failed', {
+        path: req.url,
+        err: err instanceof Error ? err.message : String(err),
+      });
+      if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' });
+      res.end('{"error":"internal"}');
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, resolve);
+  });
+  const addr = server.address();
+  return { server, port: typeof addr === 'object' && addr ? addr.port : port };
+}
+
+async function handle(req: IncomingMessage, res: ServerResponse, deps: HttpDeps): Promise<void> {
+  const path = new URL(req.url ?? '/', 'http://localhost').pathname;
+  if (req.method === 'GET' && path === '/healthz') {
+    const checks = await deps.health();
+    const ok = Object.values(checks).every(Boolean);
+    res.writeHead(ok ? 200 : 503, { 'content-type': 'application/json' });
+    res.end(JSON.stringify({ ok, checks }));
+    return;
+  }
+  if (req.method === 'GET' && path === '/metrics') {
+    res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' });
+    res.end(await deps.metrics());
+    return;
+  }
+  const route = deps.routes?.get(path);
+  if (route) {
+    await route(req, res);
+    return;
+  }
+  res.writeHead(404, { 'content-type': 'application/json' });
+  res.end('{"error":"not found"}');
+}

@@ -1,0 +1,116 @@
+import { describe, expect, it } from 'vitest';
+import { answerOffline, NOT_FOUND_ANSWER } from '../../../src/ask/offline-answer.ts';
+import type { Passage } from '../../../src/store/store.ts';
+
+let seq = 0;
+function passage(title: string, text: string, over: Partial<Passage> = {}): Passage {
+  seq++;
+  return {
+    articleId: `a${seq}`,
+    storyId: `s${seq}`,
+    source: 'Wire',
+    url: `https://example.com/${seq}`,
+    title,
+    published: '2026-11-20T00:00:00Z',
+    text,
+    score: 1,
+    ...over,
+  };
+}
+
+const wine = passage(
+  'India halves tariff on Australian wine under interim trade pact',
+  "India will cut its tariff on Australian wine to 75% from 150% under an interim trade agreement that takes effect on December 29, Australia's trade minister Don Farrell said on Saturday.\nThe duty on premium bottles will fall further, to 25%, over ten years.",
+  { score: 9 },
+);
+const meeting = passage(
+  'Goyal and Farrell seal interim deal',
+  'Indian Commerce Minister Piyush Goyal met Australian Trade Minister Don Farrell in New Delhi on Monday to finalise the interim agreement. Officials said talks on a fuller deal would resume in March.',
+  { score: 7 },
+);
+const nickel = passage(
+  'Indonesia to ban nickel ore exports from January',
+  'Indonesia will ban exports of nickel ore from January 1, the energy ministry said on Friday.\nPresident Joko Widodo said the ban was meant to force miners to process ore at home and build a domestic battery industry.\nNickel prices jumped 4% after the announcement.',
+  { score: 8 },
+);
+const soy = passage(
+  'China books record U.S. soybean cargoes',
+  'Chinese importers booked at least 1.2 million tonnes of U.S. soybeans this week, traders said. Soybean futures in Chicago rose 2% on the news.',
+  { score: 5 },
+);
+const all = [wine, meeting, nickel, soy];
+
+describe('answerOffline', () => {
+  it('who: quotes the sentence naming the person, with its citation', () => {
+    const r = answerOffline('Who did Piyush Goyal meet?', all);
+    expect(r.grounded).toBe(true);
+    expect(r.answer).toContain('Don Farrell');
+    expect(r.answer).toMatch(/^Indian Commerce Minister Piyush Goyal met .* \[1\]/);
+    expect(r.citations[0]).toMatchObject({ n: 1, passageIndex: 1 });
+    expect(meeting.text).toContain(r.citations[0]?.quote.split(' … ')[0] ?? '-');
+  });
+
+  it('how much: prefers the sentence with the rate', () => {
+    const r = answerOffline('What tariff will India charge on Australian wine?', all);
+    expect(r.grounded).toBe(true);
+    expect(r.answer).toContain('75%');
+    expect(r.citations.map((c) => c.passageIndex)).toEqual([0]);
+  });
+
+  it('how much: numbers with units', () => {
+    const r = answerOffline('How many soybeans did China buy?', all);
+    expect(r.answer).toContain('1.2 million tonnes');
+  });
+
+  it('when: picks the sentence with the date', () => {
+    const r = answerOffline('When does the wine tariff cut take effect?', all);
+    expect(r.grounded).toBe(true);
+    expect(r.answer).toContain('December 29');
+  });
+
+  it('why: picks the sentence that gives a reason', () => {
+    const r = answerOffline('Why is Indonesia banning nickel ore exports?', all);
+    expect(r.grounded).toBe(true);
+    expect(r.answer).toContain('meant to force miners');
+    expect(r.citations).toHaveLength(1);
+  });
+
+  it('cites two sentences of one article with one number, quoting both', () => {
+    const r = answerOffline('Why is Indonesia banning nickel ore exports?', all);
+    if (r.answer.split('[1]').length > 2) expect(r.citations[0]?.quote).toContain(' … ');
+    expect(r.answer).not.toContain('[2]');
+  });
+
+  it('says it cannot answer when the evidence is weak', () => {
+    for (const q of ['What did Peru say about copper royalties?', 'Who won the cup final?']) {
+      const r = answerOffline(q, all);
+      expect(r, q).toEqual({ answer: NOT_FOUND_ANSWER, grounded: false, citations: [] });
+    }
+  });
+
+  it('is not grounded when a name in the question is missing from the evidence', () => {
+    // "tariff" and "wine" match, but nothing is about Brazil.
+    expect(answerOffline('What tariff did Brazil put on wine?', all).grounded).toBe(false);
+  });
+
+  it('is not grounded with no passages or no content words', () => {
+    expect(answerOffline('What tariff did India put on wine?', []).grounded).toBe(false);
+    expect(answerOffline('what about it?', all).grounded).toBe(false);
+  });
+
+  it('uses thread context words when the question has none of its own', () => {
+    // As threadContext gives them after "Is Indonesia banning nickel ore exports?".
+    const extraTerms = ['Indonesia', 'banning', 'nickel', 'ore', 'exports'];
+    const r = answerOffline('and why?', all, { extraTerms, extraWeight: 0.8 });
+    expect(r.grounded).toBe(true);
+    expect(r.answer).toContain('meant to force miners');
+  });
+
+  it('prefers the better-ranked passage when sentences fit equally', () => {
+    const text = 'Canada will impose a 25% tariff on Chinese steel from December 15.';
+    const low = passage('Canada steel', text, { score: 2, articleId: 'low' });
+    const high = passage('Canada steel', `${text} `, { score: 6, articleId: 'high' });
+    const r = answerOffline('What tariff will Canada impose on steel?', [low, high]);
+    expect(r.citations.map((c) => c.passageIndex)).toEqual([1]);
+  });
+});
