@@ -60,9 +60,15 @@ async function processIngest(
   const results: IngestJobResult['results'] = [];
   const next: JobRef[] = [];
   const bulk: Array<{ name: string; data: SummariseJob; opts: { jobId: string } }> = [];
-  for (const { input, record } of job.data.articles) {
-    const r = await ingestArticle(deps.store, record);
-    results.push({ ...r, input });
+  // Issued together so the store commits the whole batch at once; each article is still its own
+  // atomic write, applied in input order.
+  const settled = await Promise.allSettled(
+    job.data.articles.map(({ record }) => ingestArticle(deps.store, record)),
+  );
+  for (const [i, s] of settled.entries()) {
+    if (s.status === 'rejected') throw s.reason;
+    const r = s.value;
+    results.push({ ...r, input: job.data.articles[i]!.input });
     if (r.summaryDue) {
       const story = await deps.store.getStory(r.storyId);
       const version = story?.wantedSummaryVersion ?? 1;

@@ -23,6 +23,12 @@ export class WatchMatcher {
     private readonly maxAgeMs = 2_000,
   ) {}
 
+  /** Number of watches after a refresh (cheap check before loading a story). */
+  async count(): Promise<number> {
+    await this.refresh();
+    return this.index.size;
+  }
+
   async refresh(force = false): Promise<void> {
     if (!force && Date.now() - this.loadedAt < this.maxAgeMs) return;
     const index = new WatchIndex();
@@ -76,6 +82,7 @@ export async function alertsForStory(
   matcher: WatchMatcher,
   storyId: string,
 ): Promise<DeliveryRequest[]> {
+  if ((await matcher.count()) === 0) return [];
   const view = await store.storyView(storyId);
   if (!view) return [];
   const item = storyItem(view);

@@ -50,7 +50,7 @@ export async function runDemo(
   const id = jobId('digest-now', DEMO_CHANNEL, data.at!);
   await rt.queue(DIGEST_QUEUE).add('digest', data, { jobId: id });
   const followed = await followJobs(rt, [{ queue: DIGEST_QUEUE, id }], {
-    follow: (q) => q === DIGEST_QUEUE || q === deliverQueue('console'),
+    queues: [DIGEST_QUEUE, deliverQueue('console')],
     timeoutMs: 60_000,
   });
   for (const f of followed.failed) out.write(`digest failed: ${f.reason}\n`);

@@ -68,7 +68,7 @@ export async function ingestFiles(
   let settled = 0;
   let total = refs.length;
   const followed = await followJobs(rt, refs, {
-    follow: (q) => q === INGEST_QUEUE || q === SUMMARISE_QUEUE || q === consoleQueue,
+    queues: [INGEST_QUEUE, SUMMARISE_QUEUE, consoleQueue],
     timeoutMs: opts.timeoutMs ?? 30 * 60_000,
     onSettled: () => bar.update(++settled, total, `${settled}/${total} jobs`),
     onDiscovered: (n) => {

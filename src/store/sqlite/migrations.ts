@@ -33,17 +33,11 @@ const MIGRATIONS: string[] = [
     body TEXT NOT NULL,
     content_hash TEXT NOT NULL,
     trade_relevance REAL NOT NULL,
-    fingerprint TEXT NOT NULL
+    fingerprint TEXT NOT NULL,
+    band_keys BLOB NOT NULL
   );
   CREATE INDEX articles_story ON articles(story_id);
   CREATE INDEX articles_published ON articles(published);
-
-  CREATE TABLE article_bands (
-    band_key TEXT NOT NULL,
-    article_id TEXT NOT NULL,
-    published TEXT NOT NULL,
-    PRIMARY KEY (band_key, article_id)
-  ) WITHOUT ROWID;
 
   CREATE TABLE story_changes (
     story_id TEXT NOT NULL,
