@@ -40,6 +40,31 @@ export const summariseStats = {
  * is never left without a summary.
  */
 export async function summariseStory(deps: SummariseDeps, storyId: string): Promise<SummariseOutcome> {
+  // Jobs for the same story (a re-run, or versions 1 and 2 queued together) wait for the one in
+  // flight and then find the story up to date: one LLM call, not two.
+  let running = inFlight(deps.store);
+  for (let prev = running.get(storyId); prev; prev = running.get(storyId)) await prev.catch(() => {});
+  running = inFlight(deps.store);
+  const p = summariseNow(deps, storyId);
+  running.set(storyId, p);
+  try {
+    return await p;
+  } finally {
+    if (running.get(storyId) === p) running.delete(storyId);
+  }
+}
+
+const inFlightByStore = new WeakMap<Store, Map<string, Promise<SummariseOutcome>>>();
+function inFlight(store: Store): Map<string, Promise<SummariseOutcome>> {
+  let m = inFlightByStore.get(store);
+  if (!m) {
+    m = new Map();
+    inFlightByStore.set(store, m);
+  }
+  return m;
+}
+
+async function summariseNow(deps: SummariseDeps, storyId: string): Promise<SummariseOutcome> {
   const { store, llm, log } = deps;
   const story = await store.getStory(storyId);
   if (!story) return { status: 'missing' };

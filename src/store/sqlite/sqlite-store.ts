@@ -1,6 +1,4 @@
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import type {
   Article,
   Delivery,
@@ -29,7 +27,7 @@ import type {
   StoryView,
 } from '../store.ts';
 import { BandIndex } from './band-index.ts';
-import { migrate } from './migrations.ts';
+import { SqliteConnection } from './connection.ts';
 
 type Row = Record<string, unknown>;
 const str = (v: unknown): string => String(v);
@@ -69,31 +67,28 @@ function toDelivery(r: Row): Delivery {
 
 /** The embedded default store: one SQLite file in the data directory, WAL mode. */
 export class SqliteStore implements Store {
-  readonly db: Database.Database;
-  private readonly stmts = new Map<string, Database.Statement>();
-  private readonly bands: BandIndex;
-  private batch: Array<{ ok: () => void; fail: (err: unknown) => void }> | null = null;
+  private readonly conn: SqliteConnection;
+  private closed = false;
 
   constructor(file: string) {
-    if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
-    this.db = new Database(file);
-    this.db.pragma('journal_mode = WAL');
-    this.db.pragma('synchronous = NORMAL');
-    this.db.pragma('busy_timeout = 10000');
-    this.db.pragma('foreign_keys = ON');
-    this.db.pragma('cache_size = -65536'); // 64 MiB: the LSH band index and FTS segments stay hot
-    this.db.pragma('temp_store = MEMORY');
-    migrate(this.db);
-    this.bands = new BandIndex(this.db);
+    this.conn = SqliteConnection.acquire(file);
+  }
+
+  /** The underlying database (benchmarks and tests inspect it). */
+  get db(): Database.Database {
+    return this.conn.db;
+  }
+
+  private get bands(): BandIndex {
+    return this.conn.bands;
   }
 
   private q(sql: string): Database.Statement {
-    let s = this.stmts.get(sql);
-    if (!s) {
-      s = this.db.prepare(sql);
-      this.stmts.set(sql, s);
-    }
-    return s;
+    return this.conn.statement(sql);
+  }
+
+  private write<T>(fn: () => T): Promise<T> {
+    return this.conn.write(fn);
   }
 
   async ingestArticle(
@@ -569,48 +564,9 @@ export class SqliteStore implements Store {
     });
   }
 
-  /**
-   * Group commit: writes issued in the same event-loop turn share one transaction (each in its own
-   * savepoint, so one failing write rolls back alone). A caller's promise resolves only after the
-   * COMMIT, so nothing is acknowledged before it is durable. One commit per turn instead of one per
-   * write is what lets a worker running 50 jobs at once keep up (commits dominate SQLite write cost).
-   */
-  private write<T>(fn: () => T): Promise<T> {
-    if (!this.batch) {
-      this.db.exec('BEGIN IMMEDIATE');
-      this.batch = [];
-      setImmediate(() => this.commit());
-    }
-    this.db.exec('SAVEPOINT w');
-    let value: T;
-    try {
-      value = fn();
-      this.db.exec('RELEASE w');
-    } catch (err) {
-      this.db.exec('ROLLBACK TO w');
-      this.db.exec('RELEASE w');
-      return Promise.reject(err);
-    }
-    return new Promise<T>((resolve, reject) => {
-      this.batch!.push({ ok: () => resolve(value), fail: reject });
-    });
-  }
-
-  private commit(): void {
-    const waiting = this.batch ?? [];
-    this.batch = null;
-    try {
-      this.db.exec('COMMIT');
-    } catch (err) {
-      if (this.db.inTransaction) this.db.exec('ROLLBACK');
-      for (const w of waiting) w.fail(err);
-      return;
-    }
-    for (const w of waiting) w.ok();
-  }
-
   async close(): Promise<void> {
-    if (this.batch) this.commit();
-    if (this.db.open) this.db.close();
+    if (this.closed) return;
+    this.closed = true;
+    this.conn.release();
   }
 }
