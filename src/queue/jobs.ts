@@ -10,10 +10,15 @@ export interface IngestJobResult {
   results: Array<IngestResult & { input: string }>;
   next: JobRef[];
 }
-export interface SummariseJob {
+export interface StoryVersion {
   storyId: string;
   version: number;
 }
+/**
+ * One story per job when an LLM does the work (rate limits, retries and fallbacks stay per story);
+ * a batch of stories per job with the offline summariser, where queue overhead would dominate.
+ */
+export type SummariseJob = StoryVersion | { batch: StoryVersion[] };
 export interface StepResult {
   next: JobRef[];
 }

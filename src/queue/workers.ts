@@ -10,7 +10,14 @@ import type { Logger } from '../log.ts';
 import type { Store } from '../store/store.ts';
 import { summariseStory } from '../summarise/summarise-story.ts';
 import { alertsForStory, type WatchMatcher } from '../watch/match-watches.ts';
-import type { DigestJob, IngestJob, IngestJobResult, StepResult, SummariseJob } from './jobs.ts';
+import type {
+  DigestJob,
+  IngestJob,
+  IngestJobResult,
+  StepResult,
+  StoryVersion,
+  SummariseJob,
+} from './jobs.ts';
 import { DIGEST_QUEUE, deliverQueue, INGEST_QUEUE, type JobRef, jobId, SUMMARISE_QUEUE } from './names.ts';
 import type { QueueRuntime } from './runtime.ts';
 
@@ -65,17 +72,26 @@ async function processIngest(
   const settled = await Promise.allSettled(
     job.data.articles.map(({ record }) => ingestArticle(deps.store, record)),
   );
+  const due: StoryVersion[] = [];
   for (const [i, s] of settled.entries()) {
     if (s.status === 'rejected') throw s.reason;
     const r = s.value;
     results.push({ ...r, input: job.data.articles[i]!.input });
     if (r.summaryDue) {
       const story = await deps.store.getStory(r.storyId);
-      const version = story?.wantedSummaryVersion ?? 1;
-      const ref = summariseRef(r.storyId, version);
-      bulk.push({ name: 'summarise', data: { storyId: r.storyId, version }, opts: { jobId: ref.id } });
+      due.push({ storyId: r.storyId, version: story?.wantedSummaryVersion ?? 1 });
+    }
+  }
+  if (deps.llm) {
+    for (const d of due) {
+      const ref = summariseRef(d.storyId, d.version);
+      bulk.push({ name: 'summarise', data: d, opts: { jobId: ref.id } });
       next.push(ref);
     }
+  } else if (due.length > 0) {
+    const ref: JobRef = { queue: SUMMARISE_QUEUE, id: jobId('summarise-batch', job.id ?? 'x') };
+    bulk.push({ name: 'summarise', data: { batch: due }, opts: { jobId: ref.id } });
+    next.push(ref);
   }
   if (bulk.length > 0) await rt.queue(SUMMARISE_QUEUE).addBulk(bulk);
   return { results, next };
@@ -86,10 +102,17 @@ async function processSummarise(
   deps: PipelineDeps,
   job: Job<SummariseJob>,
 ): Promise<StepResult> {
-  const outcome = await summariseStory(deps, job.data.storyId);
-  if (outcome.status === 'missing') return { next: [] };
-  // Matching runs after every summary write (and on re-runs): the ledger makes alerts once-only.
-  const alerts = await alertsForStory(deps.store, deps.watches, job.data.storyId);
+  const stories = 'batch' in job.data ? job.data.batch : [job.data];
+  const alerts = (
+    await Promise.all(
+      stories.map(async ({ storyId }) => {
+        const outcome = await summariseStory(deps, storyId);
+        if (outcome.status === 'missing') return [];
+        // Matching runs after every summary write (and on re-runs): the ledger makes alerts once-only.
+        return alertsForStory(deps.store, deps.watches, storyId);
+      }),
+    )
+  ).flat();
   return { next: await enqueueDeliveries(rt, deps, alerts) };
 }
 

@@ -22,19 +22,24 @@ s t per`
 /** Lower-cased words in order (keeps internal apostrophes, dots and hyphens: "u.s.", "anti-dumping"). */
 export function words(text: string): string[] {
   const out: string[] = [];
-  for (const m of text.toLowerCase().matchAll(WORD)) out.push(m[0].replace(/’/g, "'"));
+  let lower = text.toLowerCase();
+  if (lower.includes('’')) lower = lower.replaceAll('’', "'");
+  for (const m of lower.matchAll(WORD)) out.push(m[0]);
   return out;
 }
 
 const stemCache = new Map<string, string>();
+const ALPHA = /^[a-z]+$/;
 
 /** Porter stem of one lower-cased word, cached (stemming dominates tokenising cost). */
 export function stem(word: string): string {
-  let s = stemCache.get(word);
-  if (s === undefined) {
-    s = /^[a-z]+$/.test(word) ? stemmer(word) : word;
-    if (stemCache.size < 200_000) stemCache.set(word, s);
-  }
+  const cached = stemCache.get(word);
+  if (cached !== undefined) return cached;
+  // Numbers, abbreviations and hyphenated words are kept as they are, and not cached: they would
+  // crowd the real vocabulary out of the cache.
+  if (!ALPHA.test(word)) return word;
+  const s = stemmer(word);
+  if (stemCache.size < 300_000) stemCache.set(word, s);
   return s;
 }
 

@@ -19,6 +19,7 @@ export class BandIndex {
   private newest = Number.NEGATIVE_INFINITY;
   private floor = Number.NEGATIVE_INFINITY;
   private loaded = false;
+  private newer: Database.Statement | null = null;
 
   constructor(
     private readonly db: Database.Database,
@@ -84,11 +85,10 @@ export class BandIndex {
       this.lastRowid = max.r;
       return;
     }
-    const rows = this.db
-      .prepare(
-        'SELECT rowid AS r, band_keys AS k, published AS p FROM articles WHERE rowid > ? ORDER BY rowid',
-      )
-      .all(this.lastRowid) as Array<{ r: number; k: Buffer; p: string }>;
+    this.newer ??= this.db.prepare(
+      'SELECT rowid AS r, band_keys AS k, published AS p FROM articles WHERE rowid > ? ORDER BY rowid',
+    );
+    const rows = this.newer.all(this.lastRowid) as Array<{ r: number; k: Buffer; p: string }>;
     for (const row of rows) {
       this.insert(row.r, row.k, Date.parse(row.p));
       this.lastRowid = row.r;
