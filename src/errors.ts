@@ -20,6 +20,8 @@ export type ErrorCode =
   | 'llm/bad-output'
   | 'llm/refused'
   | 'llm/unavailable'
+  | 'summarise/in-progress'
+  | 'delivery/in-progress'
   | 'query/parse'
   | 'watch/limit'
   | 'watch/not-found'

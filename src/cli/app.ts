@@ -55,7 +55,7 @@ export function openApp(opts: AppOptions): App {
   const platforms = new Map<PlatformName, Platform>([['console', consolePlatform]]);
   const watches = new WatchMatcher(store);
   let runtime: Promise<QueueRuntime> | null = null;
-  const workerSets: WorkerSet[] = [];
+  let workers: WorkerSet | null = null;
   const deps = (): PipelineDeps => ({
     store,
     llm,
@@ -77,14 +77,14 @@ export function openApp(opts: AppOptions): App {
       return runtime;
     },
     pipelineDeps: deps,
+    /** Idempotent: a second call (e.g. a second ingest in one process) reuses the running workers. */
     async startWorkers(o = {}) {
       const rt = await app.queues();
-      const set = startWorkers(rt, deps(), { concurrency: config.workerConcurrency, ...o });
-      workerSets.push(set);
-      return set;
+      workers ??= startWorkers(rt, deps(), { concurrency: config.workerConcurrency, ...o });
+      return workers;
     },
     async close() {
-      await Promise.allSettled(workerSets.map((w) => w.close()));
+      await workers?.close();
       if (runtime) await (await runtime).close();
       await Promise.allSettled([...platforms.values()].map((p) => p.close()));
       await store.close();

@@ -33,6 +33,7 @@ export async function deliver(
   store: Store,
   target: DeliveryTarget,
   req: DeliveryRequest,
+  opts: { leaseMs?: number } = {},
 ): Promise<DeliveryOutcome> {
   const kind: DeliveryKind = req.message.kind;
   const claim = await store.claimDelivery({
@@ -41,15 +42,19 @@ export async function deliver(
     kind,
     storyIds: storyIdsOf(req.message),
     watchId: req.message.kind === 'alert' ? req.message.watchId : null,
-    leaseMs: DELIVERY_LEASE_MS,
+    leaseMs: opts.leaseMs ?? DELIVERY_LEASE_MS,
   });
   if (claim.outcome === 'settled') return { status: 'already-delivered' };
   if (claim.outcome === 'busy') {
+    // Another worker holds the lease (or died holding it). The queue delays the job without using an
+    // attempt, so a crashed holder can never exhaust the survivor's retries.
     throw new TradewireError(
-      'platform/rate-limited',
+      'delivery/in-progress',
       `delivery ${req.deliveryId} is being posted by another worker`,
       {
         retryable: true,
+        // Check back soon: the holder usually settles within moments; a dead one's lease runs out.
+        retryAfterMs: Math.min(Math.max(500, claim.retryInMs), 2_000),
       },
     );
   }

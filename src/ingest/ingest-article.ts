@@ -4,12 +4,7 @@ import { chunkPassages } from '../search/passages.ts';
 import type { IngestResult, Store, StoryDecision } from '../store/store.ts';
 import { decodeFingerprint, encodeFingerprint } from '../stories/codec.ts';
 import { fingerprint, toStored } from '../stories/fingerprint.ts';
-import {
-  chooseStory,
-  DEFAULT_GROUP_OPTIONS,
-  newContentRatio,
-  RESUMMARY_NEW_CONTENT,
-} from '../stories/group.ts';
+import { chooseStory, DEFAULT_GROUP_OPTIONS, isMaterialChange } from '../stories/group.ts';
 import { tradeRelevance } from '../stories/relevance.ts';
 import { windowAround } from '../stories/story-index.ts';
 import { deriveHeadline } from '../summarise/offline.ts';
@@ -79,8 +74,8 @@ export async function ingestArticle(
         })),
       );
       if (!match) return { join: null };
-      const ratio = newContentRatio(stored, storyFingerprints(match.storyId).map(decodeFingerprint));
-      return { join: match.storyId, materialChange: ratio >= RESUMMARY_NEW_CONTENT, score: match.score };
+      const material = isMaterialChange(stored, storyFingerprints(match.storyId).map(decodeFingerprint));
+      return { join: match.storyId, materialChange: material, score: match.score };
     },
   );
 }

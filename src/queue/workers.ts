@@ -1,4 +1,4 @@
-import { type Job, type Processor, UnrecoverableError, Worker } from 'bullmq';
+import { DelayedError, type Job, type Processor, UnrecoverableError, Worker } from 'bullmq';
 import { type PlatformName, platformOf } from '../channels.ts';
 import { type DeliveryRequest, deliver } from '../delivery/deliver.ts';
 import type { DeliveryTarget } from '../delivery/target.ts';
@@ -156,11 +156,16 @@ function guarded<T, R>(
   getWorker: () => Worker,
   fn: (job: Job<T>) => Promise<R>,
 ): Processor<T, R> {
-  return async (job) => {
+  return async (job, token) => {
     try {
       return await fn(job);
     } catch (err) {
       if (err instanceof TradewireError) {
+        if ((err.code === 'summarise/in-progress' || err.code === 'delivery/in-progress') && token) {
+          // Not a failure: come back when the other worker's lease ends, without using an attempt.
+          await job.moveToDelayed(Date.now() + (err.retryAfterMs ?? 5_000), token);
+          throw new DelayedError();
+        }
         if (err.code === 'platform/rate-limited' && err.retryAfterMs !== undefined) {
           await getWorker().rateLimit(err.retryAfterMs);
           throw Worker.RateLimitError();

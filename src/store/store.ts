@@ -78,6 +78,8 @@ export interface ClaimResult {
    */
   outcome: 'claimed' | 'settled' | 'busy';
   delivery: Delivery;
+  /** For `busy`: how long until the other worker's lease runs out. */
+  retryInMs: number;
 }
 
 export interface Passage {
@@ -142,6 +144,15 @@ export interface Store {
   articleCount(): Promise<number>;
 
   // summaries
+  /**
+   * Takes the right to summarise a story that wants a newer summary, for `leaseMs`, so that workers in
+   * other processes do not make the same LLM call. Returns the claim, or when it is held elsewhere
+   * (or nothing is due) how long until it may be tried again.
+   */
+  claimSummary(
+    storyId: string,
+    leaseMs: number,
+  ): Promise<{ claimed: true } | { claimed: false; retryInMs: number }>;
   /** Writes summary version `version` if the story still wants it; returns false when a newer one exists. */
   saveSummary(summary: Omit<StoredSummary, 'createdAt'>): Promise<boolean>;
   cachedSummary(

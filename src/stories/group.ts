@@ -165,3 +165,17 @@ export function newContentRatio(newFp: StoredFingerprint, storyFps: readonly Sto
   for (const h of newFp.sentenceHashes) if (!known.has(h)) fresh++;
   return fresh / newFp.sentenceHashes.length;
 }
+
+/** A joining article must bring at least this many new sentences to be a material change. */
+export const RESUMMARY_MIN_NEW_SENTENCES = 2;
+
+/**
+ * Does a joining article change the story enough to summarise it again? At least 20 % of its sentences
+ * and at least two sentences must be new: a syndicated copy with a fresh opening line is not news,
+ * an update with new paragraphs is.
+ */
+export function isMaterialChange(newFp: StoredFingerprint, storyFps: readonly StoredFingerprint[]): boolean {
+  const ratio = newContentRatio(newFp, storyFps);
+  const fresh = Math.round(ratio * newFp.sentenceHashes.length);
+  return ratio >= RESUMMARY_NEW_CONTENT && fresh >= RESUMMARY_MIN_NEW_SENTENCES;
+}

@@ -1,5 +1,5 @@
 import type { Summary } from '../domain.ts';
-import { isTradewireError } from '../errors.ts';
+import { isTradewireError, TradewireError } from '../errors.ts';
 import type { Llm } from '../llm/client.ts';
 import { loadPrompt } from '../llm/prompts.ts';
 import type { Logger } from '../log.ts';
@@ -14,7 +14,11 @@ export interface SummariseDeps {
   store: Store;
   llm: Llm | null;
   log: Logger;
+  /** How long a claim on a story's summary lasts (default: enough for a call with all its retries). */
+  summaryLeaseMs?: number;
 }
+
+export const DEFAULT_SUMMARY_LEASE_MS = 5 * 60_000;
 
 export type SummariseOutcome =
   | { status: 'summarised'; version: number; summarisedBy: string; cached: boolean; fallback: string | null }
@@ -72,6 +76,21 @@ async function summariseNow(deps: SummariseDeps, storyId: string): Promise<Summa
   if (story.summaryVersion >= version) return { status: 'up-to-date', version: story.summaryVersion };
   const articles = await store.storyArticles(storyId);
   if (articles.length === 0) return { status: 'missing' };
+  if (llm) {
+    // Another process may be summarising this story right now: one LLM call, not two. The lease
+    // covers a whole call with its retries; if that process dies, the lease runs out and we take over.
+    const claim = await store.claimSummary(storyId, deps.summaryLeaseMs ?? DEFAULT_SUMMARY_LEASE_MS);
+    if (!claim.claimed) {
+      const again = await store.getStory(storyId);
+      if (again && again.summaryVersion >= again.wantedSummaryVersion) {
+        return { status: 'up-to-date', version: again.summaryVersion };
+      }
+      throw new TradewireError('summarise/in-progress', `story ${storyId} is being summarised elsewhere`, {
+        retryable: true,
+        retryAfterMs: Math.max(1_000, claim.retryInMs),
+      });
+    }
+  }
 
   let summary: Summary | null = null;
   let summarisedBy = OFFLINE_SUMMARISER;

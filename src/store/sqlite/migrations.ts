@@ -17,7 +17,8 @@ const MIGRATIONS: string[] = [
     source_count INTEGER NOT NULL,
     trade_relevance REAL NOT NULL,
     summary_version INTEGER NOT NULL DEFAULT 0,
-    wanted_summary_version INTEGER NOT NULL DEFAULT 1
+    wanted_summary_version INTEGER NOT NULL DEFAULT 1,
+    summarising_until INTEGER NOT NULL DEFAULT 0
   );
   CREATE INDEX stories_first_published ON stories(first_published);
 

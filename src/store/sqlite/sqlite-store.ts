@@ -315,6 +315,24 @@ export class SqliteStore implements Store {
     return Number((this.q('SELECT count(*) AS n FROM articles').get() as Row).n);
   }
 
+  async claimSummary(
+    storyId: string,
+    leaseMs: number,
+  ): Promise<{ claimed: true } | { claimed: false; retryInMs: number }> {
+    return this.write(() => {
+      const t = Date.now();
+      const r = this.q(
+        `UPDATE stories SET summarising_until = ? WHERE id = ? AND summary_version < wanted_summary_version
+           AND summarising_until <= ?`,
+      ).run(t + leaseMs, storyId, t);
+      if (r.changes > 0) return { claimed: true as const };
+      const row = this.q('SELECT summarising_until AS u FROM stories WHERE id = ?').get(storyId) as
+        | Row
+        | undefined;
+      return { claimed: false as const, retryInMs: Math.max(0, Number(row?.u ?? 0) - t) };
+    });
+  }
+
   async saveSummary(s: Omit<StoredSummary, 'createdAt'>): Promise<boolean> {
     const { storyId, version, summarisedBy, promptVersion, ...summary } = s;
     return this.write((): boolean => {
@@ -325,7 +343,10 @@ export class SqliteStore implements Store {
         `INSERT OR REPLACE INTO summaries (story_id, version, json, summarised_by, prompt_version, created_at)
            VALUES (?, ?, ?, ?, ?, ?)`,
       ).run(storyId, version, JSON.stringify(summary), summarisedBy, promptVersion, now());
-      this.q('UPDATE stories SET summary_version = ? WHERE id = ?').run(version, storyId);
+      this.q('UPDATE stories SET summary_version = ?, summarising_until = 0 WHERE id = ?').run(
+        version,
+        storyId,
+      );
       return true;
     });
   }
@@ -407,15 +428,17 @@ export class SqliteStore implements Store {
       const row = this.q('SELECT * FROM deliveries WHERE id = ?').get(d.id) as Row;
       const status = str(row.status);
       if (status === 'delivered' || status === 'filtered-out') {
-        return { outcome: 'settled', delivery: toDelivery(row) };
+        return { outcome: 'settled', delivery: toDelivery(row), retryInMs: 0 };
       }
-      if (Number(row.lease_until) > Date.now()) return { outcome: 'busy', delivery: toDelivery(row) };
+      const leaseLeft = Number(row.lease_until) - Date.now();
+      if (leaseLeft > 0) return { outcome: 'busy', delivery: toDelivery(row), retryInMs: leaseLeft };
       this.q(
         'UPDATE deliveries SET attempts = attempts + 1, lease_until = ?, updated_at = ? WHERE id = ?',
       ).run(Date.now() + d.leaseMs, ts, d.id);
       return {
         outcome: 'claimed',
         delivery: toDelivery(this.q('SELECT * FROM deliveries WHERE id = ?').get(d.id) as Row),
+        retryInMs: 0,
       };
     });
   }
