@@ -65,10 +65,15 @@ function toDelivery(r: Row): Delivery {
   };
 }
 
+const VIEW_CACHE_MAX = 50_000;
+/** What a cached story view depends on: a new summary version or a joining article invalidates it. */
+const stampOf = (r: Row): string => `${r.summary_version}:${r.article_count}:${r.updated_at}`;
+
 /** The embedded default store: one SQLite file in the data directory, WAL mode. */
 export class SqliteStore implements Store {
   private readonly conn: SqliteConnection;
   private closed = false;
+  private readonly viewCache = new Map<string, { stamp: string; view: StoryView }>();
 
   constructor(file: string) {
     this.conn = SqliteConnection.acquire(file);
@@ -272,6 +277,73 @@ export class SqliteStore implements Store {
     };
   }
 
+  /**
+   * Views for many story rows. Summaries and sources are cached per story, keyed by what changes them
+   * (summary version, article count), so a thousand channels building digests at 08:00 read each
+   * story once; the rows themselves are always read fresh, so other processes' writes are seen.
+   */
+  private views(rows: Row[]): StoryView[] {
+    const out: StoryView[] = [];
+    const missing: Row[] = [];
+    for (const r of rows) {
+      const hit = this.viewCache.get(str(r.id));
+      if (hit && hit.stamp === stampOf(r)) out.push(hit.view);
+      else missing.push(r);
+    }
+    if (missing.length === 0) return out; // already in the caller's order
+    const loaded = new Map(this.loadViews(missing).map((v) => [v.story.id, v]));
+    for (const r of missing) {
+      const v = loaded.get(str(r.id))!;
+      if (this.viewCache.size >= VIEW_CACHE_MAX)
+        this.viewCache.delete(this.viewCache.keys().next().value ?? '');
+      this.viewCache.set(v.story.id, { stamp: stampOf(r), view: v });
+    }
+    // Keep the caller's order.
+    return rows.map((r) => {
+      const v = loaded.get(str(r.id));
+      return v ?? this.viewCache.get(str(r.id))!.view;
+    });
+  }
+
+  /** Many stories in three queries (not three per story). */
+  private loadViews(rows: Row[]): StoryView[] {
+    if (rows.length === 0) return [];
+    const ids = JSON.stringify(rows.map((r) => str(r.id)));
+    const summaries = new Map<string, StoredSummary>();
+    for (const r of this.q(
+      `SELECT s.* FROM json_each(?) j JOIN stories st ON st.id = j.value
+       JOIN summaries s ON s.story_id = st.id AND s.version = st.summary_version`,
+    ).all(ids) as Row[]) {
+      summaries.set(str(r.story_id), {
+        ...(JSON.parse(str(r.json)) as Summary),
+        storyId: str(r.story_id),
+        version: Number(r.version),
+        summarisedBy: str(r.summarised_by),
+        promptVersion: str(r.prompt_version),
+        createdAt: str(r.created_at),
+      });
+    }
+    const sources = new Map<string, StorySource[]>();
+    for (const r of this.q(
+      `SELECT a.story_id, a.id, a.source, a.url, a.title, a.published FROM json_each(?) j
+       JOIN articles a ON a.story_id = j.value ORDER BY a.published, a.ingested_at, a.id`,
+    ).all(ids) as Row[]) {
+      const list = sources.get(str(r.story_id)) ?? [];
+      list.push({
+        articleId: str(r.id),
+        source: str(r.source),
+        url: strOrNull(r.url),
+        title: str(r.title),
+        published: str(r.published),
+      });
+      sources.set(str(r.story_id), list);
+    }
+    return rows.map((r) => {
+      const story = toStory(r);
+      return { story, summary: summaries.get(story.id) ?? null, sources: sources.get(story.id) ?? [] };
+    });
+  }
+
   private view(r: Row): StoryView {
     const story = toStory(r);
     return { story, summary: this.latestSummary(story.id), sources: this.sources(story.id) };
@@ -287,7 +359,7 @@ export class SqliteStore implements Store {
       `SELECT * FROM stories WHERE id IN (SELECT DISTINCT story_id FROM articles WHERE published >= ? AND published < ?)
        ORDER BY last_published DESC, seq DESC`,
     ).all(since, until) as Row[];
-    return rows.map((r) => this.view(r));
+    return this.views(rows);
   }
 
   async storiesArrivedAfter(
@@ -300,7 +372,7 @@ export class SqliteStore implements Store {
       opts.limit ?? 100_000,
     ) as Row[];
     const maxSeq = rows.reduce((m, r) => Math.max(m, Number(r.seq)), afterSeq);
-    return { stories: rows.map((r) => this.view(r)), maxSeq };
+    return { stories: this.views(rows), maxSeq };
   }
 
   async maxStorySeq(): Promise<number> {
