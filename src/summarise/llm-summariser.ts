@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Summary } from '../domain.ts';
 import type { Llm, LlmUsage } from '../llm/client.ts';
 import { loadPrompt } from '../llm/prompts.ts';
+import { splitSentences } from '../text/sentences.ts';
 import { SummarySchema } from './summary-schema.ts';
 
 export interface SummariserArticle {
@@ -25,7 +26,7 @@ export async function summariseWithLlm(llm: Llm, articles: SummariserArticle[]):
   if (articles.length === 0) throw new RangeError('summariseWithLlm needs at least one article');
   const prompt = loadPrompt('summarise');
   const used = articles.slice(0, INPUT_LIMITS.maxArticles);
-  const bodies = fitBodies(used.map((a) => a.body.trim()));
+  const bodies = fitBodies(onlyNewSentences(used.map((a) => a.body.trim())));
   const blocks = used.map((a, i) => articleBlock(i + 1, a, bodies[i] ?? ''));
   const user = prompt.renderUser({ count: String(used.length), articles: blocks.join('\n\n') });
   const { value, usage } = await llm.completeJson({
@@ -114,4 +115,27 @@ function truncate(text: string, max: number): string {
 
 function normaliseForMatch(text: string): string {
   return text.replace(/[‘’]/g, "'").replace(/[“”]/g, '"').replace(/\s+/g, ' ').trim().toLowerCase();
+}
+
+/**
+ * Syndicated copies repeat what the story's first article says. Each later article contributes only
+ * the sentences not already given (its attribution line stays), so a story with five copies costs
+ * about one article's worth of tokens, not five.
+ */
+export function onlyNewSentences(bodies: string[]): string[] {
+  const seen = new Set<string>();
+  return bodies.map((body, i) => {
+    const kept: string[] = [];
+    for (const sentence of splitSentences(body)) {
+      const key = sentence
+        .toLowerCase()
+        .replace(/[^\p{L}\p{N}]+/gu, ' ')
+        .trim();
+      if (key === '' || seen.has(key)) continue;
+      seen.add(key);
+      kept.push(sentence);
+    }
+    if (i === 0) return body;
+    return kept.length === 0 ? '(Same text as an earlier article.)' : kept.join(' ');
+  });
 }
