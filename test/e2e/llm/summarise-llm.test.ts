@@ -177,11 +177,22 @@ describe('summariseWithLlm against a fake OpenAI server', () => {
   });
 
   it('bounds the input size for long articles', async () => {
-    const long = { ...article, body: 'Tariffs rose again today. '.repeat(2_000) };
-    await summariseWithLlm(llm(), [long, long, long]);
+    const long = (tag: string) => ({
+      ...article,
+      body: Array.from({ length: 2_000 }, (_, i) => `${tag} tariffs rose ${i} points today.`).join(' '),
+    });
+    await summariseWithLlm(llm(), [long('Steel'), long('Aluminium'), long('Copper')]);
     const user = userMessage();
     expect(user.length).toBeLessThan(INPUT_LIMITS.totalChars + 2_000);
     expect(user.match(/\[…\]/g)).toHaveLength(3);
+  });
+
+  it('sends only the new sentences of a syndicated copy', async () => {
+    const copy = { ...article, source: 'Copy Wire', body: `Brussels acted on Monday. ${article.body}` };
+    await summariseWithLlm(llm(), [article, copy]);
+    const second = /<article id="2"[^>]*>([\s\S]*?)<\/article>/.exec(userMessage())?.[1] ?? '';
+    expect(second).toContain('Brussels acted on Monday.');
+    expect(second.length).toBeLessThan(200);
   });
 
   it('drops source sentences that are not in the articles', async () => {
