@@ -1,5 +1,6 @@
 import type { DeliveryRequest } from '../delivery/deliver.ts';
 import type { Schedule } from '../domain.ts';
+import type { StoryItem } from '../messages.ts';
 import type { Store, StoryView } from '../store/store.ts';
 import { type PreparedStory, prepareStory, testQuery } from '../watch/match.ts';
 import { parseQuery } from '../watch/query.ts';
@@ -82,7 +83,12 @@ export async function buildScheduledDigest(
   store: Store,
   channel: string,
   at: Date,
-  opts: { trigger: 'schedule' | 'now'; defaults: DigestDefaults },
+  opts: {
+    trigger: 'schedule' | 'now';
+    defaults: DigestDefaults;
+    /** Writes the optional overview paragraph (an LLM); null leaves it out. */
+    intro?: ((stories: StoryItem[]) => Promise<string | null>) | null;
+  },
 ): Promise<ScheduledDigest> {
   const schedule = (await store.getSchedule(channel)) ?? defaultSchedule(channel, opts.defaults);
   const periodKey =
@@ -110,6 +116,7 @@ export async function buildScheduledDigest(
     timezone: schedule.timezone,
     max: schedule.maxStories,
   });
+  if (opts.intro) message.intro = await opts.intro(message.stories);
   return {
     status: 'post',
     storyCount: picked.length,

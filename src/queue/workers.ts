@@ -2,6 +2,7 @@ import { DelayedError, type Job, type Processor, UnrecoverableError, Worker } fr
 import { type PlatformName, platformOf } from '../channels.ts';
 import { type DeliveryRequest, deliver } from '../delivery/deliver.ts';
 import type { DeliveryTarget } from '../delivery/target.ts';
+import { digestIntro } from '../digest/digest-intro.ts';
 import { buildScheduledDigest, type DigestDefaults } from '../digest/scheduled-digest.ts';
 import { TradewireError } from '../errors.ts';
 import { ingestArticle } from '../ingest/ingest-article.ts';
@@ -127,6 +128,7 @@ async function processDigest(rt: QueueRuntime, deps: PipelineDeps, job: Job<Dige
   const built = await buildScheduledDigest(deps.store, job.data.channel, digestInstant(job), {
     trigger: job.data.trigger,
     defaults: deps.digestDefaults,
+    intro: deps.llm ? (stories) => digestIntro(deps.llm!, stories, deps.log) : null,
   });
   deps.log.info('digest', { channel: job.data.channel, status: built.status });
   if (built.status !== 'post') return { next: [] };
