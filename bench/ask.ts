@@ -113,8 +113,9 @@ function publishedOf(row: Row, shiftDays: number): string {
 let ingested = 0;
 async function ingestUpTo(store: SqliteStore, target: number): Promise<void> {
   const t0 = performance.now();
+  // Writes issued together share one commit (the store's group commit): batches of 2,000.
   const BATCH = 2_000;
-  store.db.exec('BEGIN');
+  let pending: Array<Promise<unknown>> = [];
   while (ingested < target) {
     const copy = Math.floor(ingested / rows.length);
     const row = rows[ingested % rows.length]!;
@@ -125,7 +126,7 @@ async function ingestUpTo(store: SqliteStore, target: number): Promise<void> {
     const passages = chunkPassages(body);
     if (passages.length === 0) passages.push(title);
     const published = publishedOf(row, copy * 400);
-    await store.ingestArticle(
+    const write = store.ingestArticle(
       {
         id: `reuters-${row.id}-c${copy}`,
         url: null,
@@ -144,13 +145,14 @@ async function ingestUpTo(store: SqliteStore, target: number): Promise<void> {
       { from: published, to: published },
       () => ({ join: null }),
     );
+    pending.push(write);
     ingested++;
     if (ingested % BATCH === 0) {
-      store.db.exec('COMMIT');
-      store.db.exec('BEGIN');
+      await Promise.all(pending);
+      pending = [];
     }
   }
-  store.db.exec('COMMIT');
+  await Promise.all(pending);
   const passages = (store.db.prepare('SELECT count(*) AS n FROM passages').get() as { n: number }).n;
   console.log(
     `\n${target.toLocaleString('en')} articles (${passages.toLocaleString('en')} passages; ingest ${((performance.now() - t0) / 1000).toFixed(1)} s)`,
