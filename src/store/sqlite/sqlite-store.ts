@@ -278,9 +278,9 @@ export class SqliteStore implements Store {
   }
 
   /**
-   * Views for many story rows. Summaries and sources are cached per story, keyed by what changes them
-   * (summary version, article count), so a thousand channels building digests at 08:00 read each
-   * story once; the rows themselves are always read fresh, so other processes' writes are seen.
+   * Views for many story rows (at least id, summary_version, article_count, updated_at). Views are
+   * cached per story, keyed by what changes them, so a thousand channels building digests at 08:00
+   * read each story once; the keys are always read fresh, so other processes' writes are seen.
    */
   private views(rows: Row[]): StoryView[] {
     const out: StoryView[] = [];
@@ -305,10 +305,13 @@ export class SqliteStore implements Store {
     });
   }
 
-  /** Many stories in three queries (not three per story). */
-  private loadViews(rows: Row[]): StoryView[] {
-    if (rows.length === 0) return [];
-    const ids = JSON.stringify(rows.map((r) => str(r.id)));
+  /** Many stories in three queries (not three per story); `keys` need only carry `id`. */
+  private loadViews(keys: Row[]): StoryView[] {
+    if (keys.length === 0) return [];
+    const ids = JSON.stringify(keys.map((r) => str(r.id)));
+    const rows = this.q('SELECT st.* FROM json_each(?) j JOIN stories st ON st.id = j.value').all(
+      ids,
+    ) as Row[];
     const summaries = new Map<string, StoredSummary>();
     for (const r of this.q(
       `SELECT s.* FROM json_each(?) j JOIN stories st ON st.id = j.value
@@ -366,12 +369,12 @@ export class SqliteStore implements Store {
     afterSeq: number,
     opts: { createdSince?: string; limit?: number } = {},
   ): Promise<{ stories: StoryView[]; maxSeq: number }> {
-    const rows = this.q('SELECT * FROM stories WHERE seq > ? AND created_at >= ? ORDER BY seq LIMIT ?').all(
-      afterSeq,
-      opts.createdSince ?? '',
-      opts.limit ?? 100_000,
-    ) as Row[];
-    const maxSeq = rows.reduce((m, r) => Math.max(m, Number(r.seq)), afterSeq);
+    // Only the columns the view cache is keyed on: full rows are read for stories not cached.
+    const rows = this.q(
+      `SELECT id, seq, summary_version, article_count, updated_at FROM stories
+       WHERE seq > ? AND created_at >= ? ORDER BY seq LIMIT ?`,
+    ).all(afterSeq, opts.createdSince ?? '', opts.limit ?? 100_000) as Row[];
+    const maxSeq = rows.length > 0 ? Number(rows[rows.length - 1]!.seq) : afterSeq;
     return { stories: this.views(rows), maxSeq };
   }
 
