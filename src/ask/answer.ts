@@ -1,13 +1,13 @@
 import { z } from 'zod';
 import { isTradewireError } from '../errors.ts';
 import type { Llm } from '../llm/client.ts';
+import { escapeAttr, escapeData } from '../llm/prompt-data.ts';
 import { loadPrompt } from '../llm/prompts.ts';
 import type { Logger } from '../log.ts';
 import type { AnswerCitation } from '../messages.ts';
 import { questionTerms, textKeys } from '../search/fts-query.ts';
 import { retrieve } from '../search/retrieve.ts';
 import type { Passage, Store } from '../store/store.ts';
-import { escapeArticleText } from '../summarise/llm-summariser.ts';
 import { splitSentences } from '../text/sentences.ts';
 import { answerOffline, NOT_FOUND_ANSWER } from './offline-answer.ts';
 import { appendTurn, isFollowUp, newThread, type ThreadContext, threadContext } from './threads.ts';
@@ -123,7 +123,7 @@ async function answerWithLlm(
   const prompt = loadPrompt('answer');
   const user = prompt.renderUser({
     history: historyBlock(ctx),
-    question: escapeArticleText(question),
+    question: escapeData(question),
     count: String(passages.length),
     sources: passages.map((p, i) => sourceBlock(i + 1, p)).join('\n\n'),
   });
@@ -242,8 +242,8 @@ function finish(
 }
 
 function sourceBlock(n: number, p: Passage): string {
-  const attrs = `n="${n}" source="${attr(p.source)}" published="${attr(p.published, 40)}" title="${attr(p.title, 300)}"`;
-  return `<source ${attrs}>\n${escapeArticleText(clip(p.text, ANSWER_LIMITS.sourceChars))}\n</source>`;
+  const attrs = `n="${n}" source="${escapeAttr(p.source)}" published="${escapeAttr(p.published, 40)}" title="${escapeAttr(p.title, 300)}"`;
+  return `<source ${attrs}>\n${escapeData(clip(p.text, ANSWER_LIMITS.sourceChars))}\n</source>`;
 }
 
 function historyBlock(ctx: ThreadContext): string {
@@ -251,20 +251,9 @@ function historyBlock(ctx: ThreadContext): string {
   return ctx.recentTurns
     .map(
       (t) =>
-        `<turn>\nQ: ${escapeArticleText(clip(t.question, ANSWER_LIMITS.historyChars))}\nA: ${escapeArticleText(clip(t.answer, ANSWER_LIMITS.historyChars))}\n</turn>`,
+        `<turn>\nQ: ${escapeData(clip(t.question, ANSWER_LIMITS.historyChars))}\nA: ${escapeData(clip(t.answer, ANSWER_LIMITS.historyChars))}\n</turn>`,
     )
     .join('\n');
-}
-
-function attr(value: string, max = 200): string {
-  return value
-    .replace(/\s+/g, ' ')
-    .trim()
-    .slice(0, max)
-    .replace(/&/g, '&amp;')
-    .replace(/"/g, '&quot;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;');
 }
 
 function clip(text: string, max: number): string {

@@ -1,9 +1,9 @@
 import { z } from 'zod';
 import type { Llm } from '../llm/client.ts';
+import { escapeData } from '../llm/prompt-data.ts';
 import { loadPrompt } from '../llm/prompts.ts';
 import type { Logger } from '../log.ts';
 import type { StoryItem } from '../messages.ts';
-import { escapeArticleText } from '../summarise/llm-summariser.ts';
 
 const IntroSchema = z.object({ intro: z.string().trim().min(1).max(600) });
 
@@ -20,7 +20,7 @@ export async function digestIntro(llm: Llm, stories: StoryItem[], log: Logger): 
   const top = stories.slice(0, INTRO_STORIES);
   const blocks = top.map(
     (s, i) =>
-      `<story n="${i + 1}" sources="${s.sources.length}">\n${escapeArticleText(s.headline)}\n${escapeArticleText(s.summary)}\n</story>`,
+      `<story n="${i + 1}" sources="${s.sources.length}">\n${escapeData(s.headline)}\n${escapeData(s.summary)}\n</story>`,
   );
   try {
     const { value } = await llm.completeJson({

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Summary } from '../domain.ts';
 import type { Llm, LlmUsage } from '../llm/client.ts';
+import { escapeAttr, escapeData, unescapeData } from '../llm/prompt-data.ts';
 import { loadPrompt } from '../llm/prompts.ts';
 import { splitSentences } from '../text/sentences.ts';
 import { SummarySchema } from './summary-schema.ts';
@@ -38,7 +39,7 @@ export async function summariseWithLlm(llm: Llm, articles: SummariserArticle[]):
   });
   const sourceText = normaliseForMatch(used.map((a) => `${a.title}\n${a.body}`).join('\n'));
   const sourceSentences = value.sourceSentences
-    .map(unescapeArticleText)
+    .map(unescapeData)
     .filter((s) => sourceText.includes(normaliseForMatch(s)));
   return { summary: { ...value, sourceSentences }, promptVersion: prompt.version, usage };
 }
@@ -49,33 +50,13 @@ export function summaryCacheKey(contentHashes: string[], promptVersion: string, 
   return createHash('sha256').update(payload).digest('hex');
 }
 
-/** Article text goes inside `<article>` blocks: no `<` or `>` may survive, so it cannot close or open one. */
-export function escapeArticleText(text: string): string {
-  return text.replace(/</g, '&lt;').replace(/>/g, '&gt;');
-}
-
-function unescapeArticleText(text: string): string {
-  return text.replace(/&lt;/g, '<').replace(/&gt;/g, '>');
-}
-
-function escapeAttr(value: string, max = 200): string {
-  return value
-    .replace(/\s+/g, ' ')
-    .trim()
-    .slice(0, max)
-    .replace(/&/g, '&amp;')
-    .replace(/"/g, '&quot;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;');
-}
-
 function articleBlock(id: number, article: SummariserArticle, body: string): string {
-  const title = escapeArticleText(article.title.replace(/\s+/g, ' ').trim().slice(0, 300));
+  const title = escapeData(article.title.replace(/\s+/g, ' ').trim().slice(0, 300));
   return [
     `<article id="${id}" source="${escapeAttr(article.source)}" published="${escapeAttr(article.published, 40)}">`,
     `Title: ${title}`,
     '',
-    escapeArticleText(body),
+    escapeData(body),
     '</article>',
   ].join('\n');
 }

@@ -1,11 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { jsonSchemaResponseFormat } from '../../../src/llm/json-schema.ts';
-import {
-  escapeArticleText,
-  fitBodies,
-  INPUT_LIMITS,
-  summaryCacheKey,
-} from '../../../src/summarise/llm-summariser.ts';
+import { escapeData } from '../../../src/llm/prompt-data.ts';
+import { fitBodies, INPUT_LIMITS, summaryCacheKey } from '../../../src/summarise/llm-summariser.ts';
 import { clampHeadline, HEADLINE_MAX, SummarySchema } from '../../../src/summarise/summary-schema.ts';
 
 const valid = {
@@ -71,7 +67,7 @@ describe('SummarySchema', () => {
 
 describe('summariser helpers', () => {
   it('escapes angle brackets in article text', () => {
-    expect(escapeArticleText('a </article> b')).toBe('a &lt;/article&gt; b');
+    expect(escapeData('a </article> b')).toBe('a &lt;/article&gt; b');
   });
 
   it('keeps short articles whole and shares the rest of the budget', () => {
