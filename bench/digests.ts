@@ -21,6 +21,7 @@ import { ingestArticle } from '../src/ingest/ingest-article.ts';
 import { validateArticle } from '../src/ingest/validate.ts';
 import { silentLogger } from '../src/log.ts';
 import { summariseStory } from '../src/summarise/summarise-story.ts';
+import { rng } from '../test/helpers/rng.ts';
 
 const args = process.argv.slice(2);
 const numArg = (name: string, dflt: number): number => {
@@ -32,15 +33,6 @@ const N_ARTICLES = numArg('--articles', 3000);
 const DATA = resolve(import.meta.dirname, '../../shared/data/reuters21578-dev.jsonl');
 const synthetic = args.includes('--synthetic') || !existsSync(DATA);
 
-function rng(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 const r = rng(7);
 const pick = <T>(xs: readonly T[]): T => xs[Math.floor(r() * xs.length)]!;
 

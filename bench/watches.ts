@@ -15,6 +15,7 @@ import { lookupInstrument } from '../src/watch/instruments.ts';
 import { compileQuery, type MatchableStory, matchedTerms, prepareStory } from '../src/watch/match.ts';
 import { parseQuery, type QueryNode } from '../src/watch/query.ts';
 import { type WatchHit, WatchIndex } from '../src/watch/watch-index.ts';
+import { rng } from '../test/helpers/rng.ts';
 
 const args = process.argv.slice(2);
 const numArg = (name: string, dflt: number): number => {
@@ -26,15 +27,6 @@ const N_WATCHES = numArg('--watches', 10_000);
 const REPEAT = numArg('--repeat', 3);
 const DATA = '../shared/data/reuters21578-dev.jsonl';
 
-function rng(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 const r = rng(42);
 const pick = <T>(xs: readonly T[]): T => xs[Math.floor(r() * xs.length)]!;
 

@@ -8,6 +8,7 @@ import {
 } from '../../../src/watch/match.ts';
 import { parseQuery, type QueryNode } from '../../../src/watch/query.ts';
 import { type WatchHit, WatchIndex } from '../../../src/watch/watch-index.ts';
+import { rng } from '../../helpers/rng.ts';
 
 function story(over: Partial<MatchableStory> = {}): PreparedStory {
   return prepareStory({ id: 's', title: '', text: '', sources: [], countries: [], instruments: [], ...over });
@@ -96,17 +97,6 @@ describe('WatchIndex', () => {
     expect(index.match(story({ text: 'canada' }))).toEqual([]);
   });
 });
-
-/** Small seeded PRNG (mulberry32). */
-function rng(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const VOCAB = ['steel', 'tariffs', 'tariff', 'canada', 'china', 'soybeans', 'export', 'controls', 'chips'];
 const VOCAB2 = ['sanctions', 'sanctioned', 'deal', 'quota', 'aluminium', 'wheat', 'trade', 'deficit'];
