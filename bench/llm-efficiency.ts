@@ -32,6 +32,7 @@ import { type SummariserArticle, summariseWithLlm } from '../src/summarise/llm-s
 import { summariseStats } from '../src/summarise/summarise-story.ts';
 import { type ChatRequestBody, FakeOpenAI } from '../test/fakes/openai.ts';
 import { startTestRedis } from '../test/helpers/redis-server.ts';
+import { rng } from '../test/helpers/rng.ts';
 
 const { values: args } = parseArgs({
   options: {
@@ -62,17 +63,7 @@ interface CorpusItem {
 
 // ---- seeded randomness ----------------------------------------------------------------------------
 
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-const rand = mulberry32(Number(args.seed));
+const rand = rng(Number(args.seed));
 const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)]!;
 
 // ---- corpus -------------------------------------------------------------------------------------
