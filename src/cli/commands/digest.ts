@@ -51,8 +51,9 @@ export async function digestCommand(
   const json: DigestJson = { channel: o.channel ?? null, since, until, stories: views.map(storyJson) };
   let rendered: unknown = null;
   if (o.render) {
-    const platform = app.platforms.get(o.render as 'console');
-    const renderer = o.render === 'text' ? app.console : platform;
+    // `text` is the console rendering; `slack` and `discord` are their adapters' payloads.
+    const renderer =
+      o.render === 'text' ? app.console : app.platforms.get(o.render === 'slack' ? 'slack' : 'discord');
     if (!renderer) {
       throw new TradewireError('cli/usage', `--render ${o.render} is not available`, {
         hint: 'use --render text (slack and discord arrive with their adapters)',
