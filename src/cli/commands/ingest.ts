@@ -8,8 +8,11 @@ import type { App } from '../app.ts';
 import { Progress } from '../progress.ts';
 import { followJobs } from '../wait.ts';
 
-/** Records per ingest job: large enough to amortise queue round trips, small enough to retry cheaply. */
-export const INGEST_BATCH = 50;
+/**
+ * Records per ingest job: one job is one SQLite commit (and one FTS5 segment), so bigger batches
+ * amortise commits and queue round trips; 200 measured best (50: 970/s, 200: 1,230/s, 500: 1,160/s).
+ */
+export const INGEST_BATCH = 200;
 
 export interface IngestReport {
   new: number;

@@ -51,6 +51,8 @@ export class SqliteConnection {
     this.db.pragma('foreign_keys = ON');
     this.db.pragma('cache_size = -65536'); // 64 MiB: FTS segments and hot pages stay in memory
     this.db.pragma('temp_store = MEMORY');
+    // Checkpoint every ~40 MB of WAL instead of ~4 MB: fewer fsyncs under bulk ingest.
+    this.db.pragma('wal_autocheckpoint = 10000');
     migrate(this.db);
     this.bands = new BandIndex(this.db);
   }
