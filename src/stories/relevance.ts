@@ -1,3 +1,4 @@
+import { detectInstruments } from '../summarise/entities.ts';
 import { terms } from '../text/tokens.ts';
 
 /**
@@ -71,6 +72,17 @@ export const RELEVANCE_TERMS: ReadonlyArray<readonly [string, number]> = [
   ['exports rose', 0.12],
   ['barriers', 0.09],
   ['trade barriers', 0.08],
+  // Hand-set for present-day trade policy vocabulary the 1987 corpus barely has.
+  ['trade talks', 0.7],
+  ['trade negotiations', 0.7],
+  ['trade representative', 0.8],
+  ['trade truce', 0.8],
+  ['phase one', 0.5],
+  ['entity list', 1.0],
+  ['export restrictions', 1.0],
+  ['safeguard', 0.8],
+  ['usmca', 1.0],
+  ['nafta', 0.8],
   ['merger', -0.27],
   ['qtr', -0.28],
   ['stake', -0.32],
@@ -125,5 +137,11 @@ export function relevanceFeatures(
 export function tradeRelevance(text: { title: string; body: string }): number {
   let z = RELEVANCE_BIAS;
   for (const [t, x] of relevanceFeatures(text)) z += (WEIGHTS.get(t) ?? 0) * x;
+  // Each distinct trade instrument the story is about (tariff, quota, anti-dumping, export control,
+  // sanction, deal, subsidy) is direct evidence of trade policy news, beyond single-word counts.
+  z += INSTRUMENT_WEIGHT * Math.min(2, detectInstruments(`${text.title}\n${text.body}`).length);
   return 1 / (1 + Math.exp(-z));
 }
+
+/** Added to the score per distinct instrument mentioned (at most two). Hand-set; see bench/stories.ts. */
+export const INSTRUMENT_WEIGHT = 1.0;

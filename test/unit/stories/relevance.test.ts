@@ -38,4 +38,22 @@ describe('tradeRelevance', () => {
     expect(RELEVANCE_TERMS.length).toBeLessThan(80);
     expect(new Set(RELEVANCE_TERMS.map(([p]) => stemPhrase(p))).size).toBe(RELEVANCE_TERMS.length);
   });
+
+  it('rates present-day trade policy news as trade, and the rest not', async () => {
+    const { readFileSync } = await import('node:fs');
+    const sample = readFileSync(new URL('../../../samples/trade-week.jsonl', import.meta.url), 'utf8')
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l) as { title: string; body: string });
+    const score = (needle: string) => tradeRelevance(sample.find((a) => a.title.includes(needle))!);
+    for (const t of [
+      'Mexico raises tariff',
+      'export controls on advanced chips',
+      'digital trade deal',
+      'UK sanctions',
+    ]) {
+      expect(score(t), t).toBeGreaterThan(TRADE_RELEVANCE_THRESHOLD);
+    }
+    for (const t of ['cup final', 'Fed adds reserves']) expect(score(t), t).toBeLessThan(0.05);
+  });
 });
