@@ -12,14 +12,14 @@
  */
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { answerQuestion } from '../src/ask/answer.ts';
 import { silentLogger } from '../src/log.ts';
 import { questionTerms, quotePhrase } from '../src/search/fts-query.ts';
 import { chunkPassages } from '../src/search/passages.ts';
 import { retrieve } from '../src/search/retrieve.ts';
 import { SqliteStore } from '../src/store/sqlite/sqlite-store.ts';
+import { SHARED_DATA } from '../test/helpers/cli.ts';
 
 interface Row {
   id: string;
@@ -28,14 +28,7 @@ interface Row {
   body?: string;
 }
 
-const file = join(
-  dirname(fileURLToPath(import.meta.url)),
-  '..',
-  '..',
-  'shared',
-  'data',
-  'reuters21578-dev.jsonl',
-);
+const file = join(SHARED_DATA, 'reuters21578-dev.jsonl');
 if (!existsSync(file)) {
   console.log(`skipped: ${file} not found`);
   process.exit(0);

@@ -5,18 +5,11 @@
  * Prints a table to paste into src/stories/relevance.ts. Skips when the data is absent.
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { relevanceFeatures, stemPhrase } from '../src/stories/relevance.ts';
+import { SHARED_DATA } from '../test/helpers/cli.ts';
 
-const FILE = join(
-  dirname(fileURLToPath(import.meta.url)),
-  '..',
-  '..',
-  'shared',
-  'data',
-  'reuters21578-dev.jsonl',
-);
+const FILE = join(SHARED_DATA, 'reuters21578-dev.jsonl');
 
 /** Candidate vocabulary: trade-policy language, plus look-alikes that should count against. */
 const CANDIDATES = [

@@ -59,10 +59,7 @@ const print = (o: Common, json: unknown, text: string) => {
   process.stdout.write(o.json ? `${JSON.stringify(json, null, 2)}\n` : `${text}\n`);
 };
 
-const demoAsk = async (app: App, question: string) => {
-  const r = await askCommand(app, question, { channel: DEMO_CHANNEL });
-  return r;
-};
+const demoAsk = (app: App, question: string) => askCommand(app, question, { channel: DEMO_CHANNEL });
 
 export function buildProgram(): Command {
   const program = new Command('tradewire')

@@ -3,6 +3,7 @@ import type { Schedule } from '../domain.ts';
 import type { StoryItem } from '../messages.ts';
 import type { Store, StoryView } from '../store/store.ts';
 import { type PreparedStory, prepareStory, testQuery } from '../watch/match.ts';
+import { matchableStory } from '../watch/match-watches.ts';
 import { parseQuery } from '../watch/query.ts';
 import { digestMessage, periodLabel, withSummary } from './build-digest.ts';
 import { rankStories } from './rank.ts';
@@ -46,7 +47,7 @@ function preparedFor(view: StoryView): PreparedStory {
   const key = `${view.story.id}:${view.story.summaryVersion}:${view.story.articleCount}`;
   let p = prepared.get(key);
   if (!p) {
-    p = prepareFilterStory(view);
+    p = prepareStory(matchableStory(view));
     if (prepared.size >= PREPARED_MAX) prepared.delete(prepared.keys().next().value ?? '');
     prepared.set(key, p);
   }
@@ -57,18 +58,6 @@ function passes(view: StoryView, s: Schedule, query: ReturnType<typeof parseQuer
   if (view.story.tradeRelevance < s.minRelevance) return false;
   if (!query) return true;
   return testQuery(query, preparedFor(view));
-}
-
-function prepareFilterStory(view: StoryView): PreparedStory {
-  const sum = view.summary;
-  return prepareStory({
-    id: view.story.id,
-    title: [sum?.headline, ...view.sources.map((x) => x.title)].filter(Boolean).join(' \n '),
-    text: [sum?.summary, ...(sum?.keyPoints ?? [])].filter(Boolean).join(' \n '),
-    sources: view.sources.map((x) => x.source),
-    countries: sum?.entities.countries ?? [],
-    instruments: sum?.instruments ?? [],
-  });
 }
 
 /**

@@ -64,7 +64,8 @@ export async function redisCommand(port: number, command: string, timeoutMs = 10
   });
 }
 
-async function freePort(): Promise<number> {
+/** A port the OS reports free on loopback (a race with other binders is retried by the caller). */
+export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const srv = createServer();
     srv.once('error', reject);

@@ -125,7 +125,6 @@ export interface Store {
       storyFingerprints: (storyId: string) => string[],
     ) => StoryDecision,
   ): Promise<IngestResult>;
-  getArticle(id: string): Promise<Article | null>;
   getStory(id: string): Promise<Story | null>;
   storyArticles(storyId: string): Promise<StoryArticle[]>;
   storyView(storyId: string): Promise<StoryView | null>;

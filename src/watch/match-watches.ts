@@ -2,12 +2,31 @@ import type { DeliveryRequest } from '../delivery/deliver.ts';
 import type { Watch } from '../domain.ts';
 import type { Store, StoryView } from '../store/store.ts';
 import { storyItem } from '../stories/story-item.ts';
-import { prepareStory } from './match.ts';
+import { type MatchableStory, prepareStory } from './match.ts';
 import { parseQuery } from './query.ts';
 import { WatchIndex } from './watch-index.ts';
 
 /** Matching looks at the summary and the articles' text, bounded so one huge article cannot stall it. */
 const MAX_MATCH_CHARS = 50_000;
+
+/**
+ * What a watch query (or a digest's channel filter) is matched against: the headline and source titles
+ * as the title; the summary, key points and any extra text (article bodies) as the text, bounded.
+ */
+export function matchableStory(view: StoryView, extraText: readonly string[] = []): MatchableStory {
+  const s = view.summary;
+  return {
+    id: view.story.id,
+    title: [s?.headline, ...view.sources.map((x) => x.title)].filter(Boolean).join(' \n '),
+    text: [s?.summary, ...(s?.keyPoints ?? []), ...extraText]
+      .filter(Boolean)
+      .join(' \n ')
+      .slice(0, MAX_MATCH_CHARS),
+    sources: view.sources.map((x) => x.source),
+    countries: s?.entities.countries ?? [],
+    instruments: s?.instruments ?? [],
+  };
+}
 
 /**
  * Keeps an in-memory WatchIndex in step with the store. Watches change rarely and from other
@@ -49,18 +68,7 @@ export class WatchMatcher {
   async match(view: StoryView, bodies: string[]): Promise<Array<{ watch: Watch; terms: string[] }>> {
     await this.refresh();
     if (this.index.size === 0) return [];
-    const s = view.summary;
-    const prepared = prepareStory({
-      id: view.story.id,
-      title: [s?.headline, ...view.sources.map((x) => x.title)].filter(Boolean).join(' \n '),
-      text: [s?.summary, ...(s?.keyPoints ?? []), ...bodies]
-        .filter(Boolean)
-        .join(' \n ')
-        .slice(0, MAX_MATCH_CHARS),
-      sources: view.sources.map((x) => x.source),
-      countries: s?.entities.countries ?? [],
-      instruments: s?.instruments ?? [],
-    });
+    const prepared = prepareStory(matchableStory(view, bodies));
     const out: Array<{ watch: Watch; terms: string[] }> = [];
     for (const hit of this.index.match(prepared)) {
       const watch = this.watches.get(hit.watchId);

@@ -1,6 +1,5 @@
 import type Database from 'better-sqlite3';
 import type {
-  Article,
   Delivery,
   DeliveryKind,
   DeliveryStatus,
@@ -210,23 +209,6 @@ export class SqliteStore implements Store {
     ).map((r) => str(r.fingerprint));
   }
 
-  async getArticle(id: string): Promise<Article | null> {
-    const r = this.q('SELECT * FROM articles WHERE id = ?').get(id) as Row | undefined;
-    if (!r) return null;
-    return {
-      id: str(r.id),
-      storyId: str(r.story_id),
-      url: strOrNull(r.url),
-      source: str(r.source),
-      title: str(r.title),
-      titleDerived: r.title_derived === 1,
-      published: str(r.published),
-      ingestedAt: str(r.ingested_at),
-      body: str(r.body),
-      contentHash: str(r.content_hash),
-    };
-  }
-
   async getStory(id: string): Promise<Story | null> {
     const r = this.q('SELECT * FROM stories WHERE id = ?').get(id) as Row | undefined;
     return r ? toStory(r) : null;
@@ -247,34 +229,6 @@ export class SqliteStore implements Store {
       published: str(r.published),
       contentHash: str(r.content_hash),
     }));
-  }
-
-  private sources(storyId: string): StorySource[] {
-    const rows = this.q(
-      'SELECT id, source, url, title, published FROM articles WHERE story_id = ? ORDER BY published, ingested_at, id',
-    ).all(storyId) as Row[];
-    return rows.map((r) => ({
-      articleId: str(r.id),
-      source: str(r.source),
-      url: strOrNull(r.url),
-      title: str(r.title),
-      published: str(r.published),
-    }));
-  }
-
-  private latestSummary(storyId: string): StoredSummary | null {
-    const r = this.q('SELECT * FROM summaries WHERE story_id = ? ORDER BY version DESC LIMIT 1').get(
-      storyId,
-    ) as Row | undefined;
-    if (!r) return null;
-    return {
-      ...(JSON.parse(str(r.json)) as Summary),
-      storyId,
-      version: Number(r.version),
-      summarisedBy: str(r.summarised_by),
-      promptVersion: str(r.prompt_version),
-      createdAt: str(r.created_at),
-    };
   }
 
   /**
@@ -347,14 +301,9 @@ export class SqliteStore implements Store {
     });
   }
 
-  private view(r: Row): StoryView {
-    const story = toStory(r);
-    return { story, summary: this.latestSummary(story.id), sources: this.sources(story.id) };
-  }
-
   async storyView(storyId: string): Promise<StoryView | null> {
     const r = this.q('SELECT * FROM stories WHERE id = ?').get(storyId) as Row | undefined;
-    return r ? this.view(r) : null;
+    return r ? (this.views([r])[0] ?? null) : null;
   }
 
   async storiesPublishedBetween(since: string, until: string): Promise<StoryView[]> {

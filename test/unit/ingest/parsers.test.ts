@@ -2,26 +2,16 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { TradewireError } from '../../../src/errors.ts';
 import { parseHtml } from '../../../src/ingest/parse-html.ts';
 import { parseJsonDocument, parseJsonLine, toArticleInput } from '../../../src/ingest/parse-jsonl.ts';
 import { parseSeedText } from '../../../src/ingest/parse-seed.ts';
 import { decodeText, validateArticle } from '../../../src/ingest/validate.ts';
+import { thrown } from '../../helpers/errors.ts';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 const fixtures = path.join(repoRoot, 'test/fixtures/ingest');
 const realSeed = path.resolve(repoRoot, '../shared/data/seed-article.txt');
 const fixture = (name: string): string => readFileSync(path.join(fixtures, name), 'utf8');
-
-function thrown(fn: () => unknown): TradewireError {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof TradewireError) return err;
-    throw err;
-  }
-  throw new Error('expected a TradewireError');
-}
 
 describe('parseSeedText', () => {
   it('splits the date header from the body', () => {

@@ -1,18 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { isTradewireError, TradewireError } from '../../../src/errors.ts';
+import { isTradewireError } from '../../../src/errors.ts';
 import { canonicalUrl } from '../../../src/ingest/canonical-url.ts';
 import { decodeText, MAX_BODY_BYTES, parsePublished, validateArticle } from '../../../src/ingest/validate.ts';
-
-/** The TradewireError `fn` throws (fails the test when it throws nothing or something else). */
-function thrown(fn: () => unknown): TradewireError {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof TradewireError) return err;
-    throw err;
-  }
-  throw new Error('expected a TradewireError');
-}
+import { thrown } from '../../helpers/errors.ts';
 
 describe('decodeText', () => {
   it('decodes UTF-8 and strips a byte-order mark', () => {
