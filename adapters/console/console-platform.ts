@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { parseChannel } from '../../src/channels.ts';
 import { TradewireError } from '../../src/errors.ts';
 import { type OutgoingMessage, storyIdsOf } from '../../src/messages.ts';
-import type { Platform, PostedMessage, PostOptions } from '../platform.ts';
+import type { Platform, PlatformLimits, PostedMessage, PostOptions } from '../platform.ts';
 import { renderText } from './render-text.ts';
 
 /** One line of `<data-dir>/channels/<name>.jsonl`: the console channel's wire format. */
@@ -22,7 +22,9 @@ export interface ConsoleLine {
  * one JSON line and echoed to `echo` (stdout, or stderr when stdout carries --json output).
  */
 export class ConsolePlatform implements Platform {
-  readonly name = 'console' as const;
+  readonly name = 'console';
+  /** A line in a file has no platform cap; these keep a digest readable on a terminal. */
+  readonly limits: PlatformLimits = { messageChars: 100_000, storiesPerMessage: 100, messagesPerPost: 1 };
 
   constructor(
     private readonly dataDir: string,
@@ -37,8 +39,8 @@ export class ConsolePlatform implements Platform {
     return join(this.dataDir, 'channels', `${id}.jsonl`);
   }
 
-  render(message: OutgoingMessage): string {
-    return renderText(message);
+  render(message: OutgoingMessage): string[] {
+    return [renderText(message)];
   }
 
   async post(channel: string, message: OutgoingMessage, opts: PostOptions): Promise<PostedMessage> {
@@ -57,7 +59,7 @@ export class ConsolePlatform implements Platform {
     appendFileSync(file, `${JSON.stringify(line)}\n`);
     this.echo?.write(`[${channel}] ${line.text}\n\n`);
     const ref = `${channel}#${opts.idempotencyKey}`;
-    return { ref, threadRef: opts.threadRef ?? ref };
+    return { ref, refs: [ref], threadRef: opts.threadRef ?? ref };
   }
 
   async findPosted(channel: string, idempotencyKey: string): Promise<PostedMessage | null> {
@@ -68,7 +70,7 @@ export class ConsolePlatform implements Platform {
       if (!raw.includes(needle)) continue;
       const line = JSON.parse(raw) as ConsoleLine;
       const ref = `${channel}#${idempotencyKey}`;
-      return { ref, threadRef: line.threadRef ?? ref };
+      return { ref, refs: [ref], threadRef: line.threadRef ?? ref };
     }
     return null;
   }

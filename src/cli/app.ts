@@ -1,10 +1,9 @@
 import { join } from 'node:path';
 import { ConsolePlatform } from '../../adapters/console/console-platform.ts';
-import type { Platform } from '../../adapters/platform.ts';
-import type { PlatformName } from '../channels.ts';
 import { type Config, loadConfig, readEnv } from '../config.ts';
 import { createLlm, type Llm } from '../llm/client.ts';
 import { createLogger, type Logger } from '../log.ts';
+import type { Platform, PlatformName } from '../platform/port.ts';
 import { QueueRuntime } from '../queue/runtime.ts';
 import { type PipelineDeps, startWorkers, type WorkerSet } from '../queue/workers.ts';
 import { SqliteStore } from '../store/sqlite/sqlite-store.ts';

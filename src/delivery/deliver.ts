@@ -1,8 +1,8 @@
 import type { DeliveryKind } from '../domain.ts';
 import { TradewireError } from '../errors.ts';
 import { type OutgoingMessage, storyIdsOf } from '../messages.ts';
+import type { DeliveryTarget, PostedMessage } from '../platform/port.ts';
 import type { Store } from '../store/store.ts';
-import type { DeliveryTarget, PostedMessage } from './target.ts';
 
 /** A delivery job: everything needed to post once, with no further reads. */
 export interface DeliveryRequest {
@@ -11,6 +11,8 @@ export interface DeliveryRequest {
   channel: string;
   message: OutgoingMessage;
   threadRef?: string | undefined;
+  /** Answer an inbound request in place (see PostOptions.replyRef). */
+  replyRef?: string | undefined;
   /** For digests: the story sequence the channel's cursor moves to once this is delivered. */
   digestCursor?: { seq: number; periodKey: string } | undefined;
 }
@@ -69,6 +71,7 @@ export async function deliver(
       posted = await target.post(req.channel, req.message, {
         idempotencyKey: req.deliveryId,
         threadRef: req.threadRef,
+        replyRef: req.replyRef,
       });
     } catch (err) {
       const status =

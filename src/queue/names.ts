@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { PlatformName } from '../channels.ts';
+import type { PlatformName } from '../platform/port.ts';
 
 /** Queue names: one per pipeline step, one delivery queue per platform. */
 export const INGEST_QUEUE = 'ingest';

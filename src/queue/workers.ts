@@ -1,13 +1,13 @@
 import { DelayedError, type Job, type Processor, UnrecoverableError, Worker } from 'bullmq';
-import { type PlatformName, platformOf } from '../channels.ts';
+import { platformOf } from '../channels.ts';
 import { type DeliveryRequest, deliver } from '../delivery/deliver.ts';
-import type { DeliveryTarget } from '../delivery/target.ts';
 import { digestIntro } from '../digest/digest-intro.ts';
 import { buildScheduledDigest, type DigestDefaults } from '../digest/scheduled-digest.ts';
 import { TradewireError } from '../errors.ts';
 import { ingestArticle } from '../ingest/ingest-article.ts';
 import type { Llm } from '../llm/client.ts';
 import type { Logger } from '../log.ts';
+import type { DeliveryTarget, PlatformName } from '../platform/port.ts';
 import type { Store } from '../store/store.ts';
 import { summariseStory } from '../summarise/summarise-story.ts';
 import { alertsForStory, type WatchMatcher } from '../watch/match-watches.ts';

@@ -61,9 +61,11 @@ export async function digestCommand(
     }
     const label = periodLabel(new Date(Date.parse(until) - 1), timezone);
     const max = o.limit ?? schedule?.maxStories ?? app.config.digestMaxStories;
-    rendered = renderer.render(
+    const payloads = renderer.render(
       digestMessage(o.channel ?? 'console:preview', views, { label, timezone, max }),
     );
+    // Text reads as one document; a platform payload prints as itself, or as the list of messages a split makes.
+    rendered = o.render === 'text' ? payloads.join('\n\n') : payloads.length === 1 ? payloads[0] : payloads;
   }
   return { json, rendered };
 }

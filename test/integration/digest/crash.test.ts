@@ -97,7 +97,7 @@ describe('a worker killed after posting and before recording the delivery', () =
     expect(outcome).toEqual({
       status: 'delivered',
       recovered: true,
-      posted: { ref: `${CH}#${deliveryId}`, threadRef: `${CH}#${deliveryId}` },
+      posted: { ref: `${CH}#${deliveryId}`, refs: [`${CH}#${deliveryId}`], threadRef: `${CH}#${deliveryId}` },
     });
     expect(app.console.read(CH)).toHaveLength(1);
     expect(await app.store.getDelivery(deliveryId)).toMatchObject({

@@ -6,9 +6,9 @@
  */
 import { openApp } from '../../../src/cli/app.ts';
 import { deliver } from '../../../src/delivery/deliver.ts';
-import type { DeliveryTarget } from '../../../src/delivery/target.ts';
 import { buildScheduledDigest } from '../../../src/digest/scheduled-digest.ts';
 import { TradewireError } from '../../../src/errors.ts';
+import type { DeliveryTarget } from '../../../src/platform/port.ts';
 
 const [dataDir, channel, at, flag] = process.argv.slice(2);
 if (!dataDir || !channel || !at)

@@ -60,7 +60,7 @@ describe('the digest overview paragraph (LLM configured)', () => {
     const req = fake.requests.filter((r) => isIntro(r.body as ChatRequestBody)).at(-1);
     const user = JSON.stringify(req?.body);
     expect(user).toContain('<story n=\\"1\\" sources=\\"5\\">');
-    const text = app.console.render(built.request.message);
+    const [text = ''] = app.console.render(built.request.message);
     expect(text.split('\n')[2]).toMatch(/^Today in trade:/);
   });
 

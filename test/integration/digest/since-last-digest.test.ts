@@ -2,10 +2,10 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ConsoleLine } from '../../../adapters/console/console-platform.ts';
 import type { App } from '../../../src/cli/app.ts';
 import { deliver } from '../../../src/delivery/deliver.ts';
-import type { DeliveryTarget } from '../../../src/delivery/target.ts';
 import { localDay } from '../../../src/digest/schedule.ts';
 import { buildScheduledDigest, type ScheduledDigest } from '../../../src/digest/scheduled-digest.ts';
 import { ingestArticle } from '../../../src/ingest/ingest-article.ts';
+import type { DeliveryTarget } from '../../../src/platform/port.ts';
 import {
   DEFAULTS,
   ingestSamples,
