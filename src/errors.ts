@@ -31,6 +31,7 @@ export type ErrorCode =
   | 'platform/unknown-channel'
   | 'platform/not-configured'
   | 'chat/unknown-verb'
+  | 'chat/failed'
   | 'ask/empty'
   | 'platform/rate-limited'
   | 'platform/rejected'

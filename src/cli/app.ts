@@ -3,11 +3,13 @@ import { ConsolePlatform } from '../../adapters/console/console-platform.ts';
 import { type Config, loadConfig, readEnv } from '../config.ts';
 import { createLlm, type Llm } from '../llm/client.ts';
 import { createLogger, type Logger } from '../log.ts';
-import type { Platform, PlatformName } from '../platform/port.ts';
+import type { Platform } from '../platform/port.ts';
+import { PlatformRegistry } from '../platform/registry.ts';
 import { QueueRuntime } from '../queue/runtime.ts';
 import { type PipelineDeps, startWorkers, type WorkerSet } from '../queue/workers.ts';
 import { SqliteStore } from '../store/sqlite/sqlite-store.ts';
 import type { Store } from '../store/store.ts';
+import type { UseCaseDeps } from '../usecases/deps.ts';
 import { WatchMatcher } from '../watch/match-watches.ts';
 
 /**
@@ -19,8 +21,10 @@ export interface App {
   store: Store;
   llm: Llm | null;
   log: Logger;
-  platforms: Map<PlatformName, Platform>;
+  platforms: PlatformRegistry;
   console: ConsolePlatform;
+  /** What the use cases are called with. */
+  deps: UseCaseDeps;
   /** Starts Redis (or connects to REDIS_URL) on first use. */
   queues(): Promise<QueueRuntime>;
   startWorkers(opts?: { pipeline?: boolean }): Promise<WorkerSet>;
@@ -33,6 +37,27 @@ export interface AppOptions {
   /** Where console-channel echoes go: stdout normally, stderr when stdout carries --json. */
   echo: NodeJS.WritableStream | null;
   env?: Record<string, string | undefined>;
+}
+
+/**
+ * Every platform whose credentials are set, plus the console (always). Adapters register here, and
+ * only here: a deployment without Slack credentials has no Slack platform, so a Slack channel is
+ * refused where it is written.
+ */
+export function configuredPlatforms(_config: Config, _log: Logger, console: ConsolePlatform): Platform[] {
+  const out: Platform[] = [console];
+  return out;
+}
+
+/** Renderers for `digest --render`, which needs no credentials. */
+function renderer(
+  name: string,
+  config: Config,
+  console: ConsolePlatform,
+): Pick<Platform, 'render'> | undefined {
+  void config;
+  if (name === 'console' || name === 'text') return console;
+  return undefined;
 }
 
 export function openApp(opts: AppOptions): App {
@@ -51,43 +76,58 @@ export function openApp(opts: AppOptions): App {
     ...(config.llm.embeddingModel ? { embeddingModel: config.llm.embeddingModel } : {}),
   });
   const consolePlatform = new ConsolePlatform(config.dataDir, opts.echo);
-  const platforms = new Map<PlatformName, Platform>([['console', consolePlatform]]);
+  const platforms = new PlatformRegistry(configuredPlatforms(config, log, consolePlatform));
   const watches = new WatchMatcher(store);
   let runtime: Promise<QueueRuntime> | null = null;
   let workers: WorkerSet | null = null;
-  const deps = (): PipelineDeps => ({
+  const pipelineDeps = (): PipelineDeps => ({
     store,
     llm,
     log,
     watches,
-    targets: new Map(platforms),
+    targets: new Map(platforms.all().map((p) => [p.name, p])),
+    platforms: platforms.names(),
     digestDefaults: { maxStories: config.digestMaxStories, minRelevance: config.minRelevance },
+    embeddings: config.llm.embeddingModel !== undefined,
   });
-
-  const app: App = {
+  const queues = () => {
+    runtime ??= QueueRuntime.start(config, log);
+    return runtime;
+  };
+  /** Idempotent: a second call (e.g. a second ingest in one process) reuses the running workers. */
+  const start = async (o: { pipeline?: boolean } = {}) => {
+    const rt = await queues();
+    workers ??= startWorkers(rt, pipelineDeps(), { concurrency: config.workerConcurrency, ...o });
+    return workers;
+  };
+  const deps: UseCaseDeps = {
+    config,
+    store,
+    llm,
+    log,
+    platforms,
+    queues,
+    renderer: (name) => renderer(name, config, consolePlatform),
+    startWorkers: async () => {
+      await start();
+    },
+  };
+  return {
     config,
     store,
     llm,
     log,
     platforms,
     console: consolePlatform,
-    queues: () => {
-      runtime ??= QueueRuntime.start(config, log);
-      return runtime;
-    },
-    pipelineDeps: deps,
-    /** Idempotent: a second call (e.g. a second ingest in one process) reuses the running workers. */
-    async startWorkers(o = {}) {
-      const rt = await app.queues();
-      workers ??= startWorkers(rt, deps(), { concurrency: config.workerConcurrency, ...o });
-      return workers;
-    },
+    deps,
+    queues,
+    pipelineDeps,
+    startWorkers: start,
     async close() {
       await workers?.close();
       if (runtime) await (await runtime).close();
-      await Promise.allSettled([...platforms.values()].map((p) => p.close()));
+      await Promise.allSettled(platforms.all().map((p) => p.close()));
       await store.close();
     },
   };
-  return app;
 }

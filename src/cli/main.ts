@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { describeError, TradewireError } from '../errors.ts';
+import { describeError, type ErrorCode, TradewireError } from '../errors.ts';
 import { type App, openApp } from './app.ts';
 import { answerText, askCommand } from './commands/ask.ts';
 import { DEMO_CHANNEL, resetDemoDir, runDemo } from './commands/demo.ts';
@@ -18,6 +18,16 @@ interface Common {
   dataDir?: string;
   json?: boolean;
 }
+
+/** Errors in what the user typed (arguments, option values, queries): exit status 2, like commander's own. */
+const USAGE_CODES = new Set<ErrorCode>([
+  'cli/usage',
+  'ask/empty',
+  'query/parse',
+  'schedule/invalid',
+  'platform/unknown-channel',
+  'platform/not-configured',
+]);
 
 function positiveInt(v: string): number {
   const n = Number(v);
@@ -197,6 +207,6 @@ export async function main(argv: string[]): Promise<void> {
     }
     process.stderr.write(`tradewire: ${describeError(err)}\n`);
     if (process.env.TRADEWIRE_DEBUG) process.stderr.write(`${(err as Error).stack ?? ''}\n`);
-    process.exitCode = err instanceof TradewireError && err.code === 'cli/usage' ? 2 : 1;
+    process.exitCode = err instanceof TradewireError && USAGE_CODES.has(err.code) ? 2 : 1;
   }
 }

@@ -89,5 +89,26 @@ export async function deliver(
     reason: null,
     digestCursor: req.digestCursor ? { channel: req.channel, ...req.digestCursor } : undefined,
   });
+  await rememberThread(store, req, posted);
   return { status: 'delivered', posted, recovered };
+}
+
+/**
+ * A message the bot posted starts a conversation: a reply in its thread is a follow-up about its
+ * stories (and, for an answer, its question). The state is keyed as inbound replies will name it,
+ * `<channel>:<threadRef>`; an existing conversation (an answer posted in its own thread) is kept.
+ */
+async function rememberThread(store: Store, req: DeliveryRequest, posted: PostedMessage): Promise<void> {
+  const threadId = `${req.channel}:${posted.threadRef}`;
+  if (await store.getThread(threadId)) return;
+  const at = new Date().toISOString();
+  const m = req.message;
+  const storyIds = storyIdsOf(m);
+  await store.saveThread({
+    threadId,
+    channel: req.channel,
+    storyIds,
+    turns: m.kind === 'answer' ? [{ question: m.question, answer: m.answer, storyIds, at }] : [],
+    updatedAt: at,
+  });
 }

@@ -1,3 +1,4 @@
+import type { ChannelQuestion } from '../ask/answer-delivery.ts';
 import type { ArticleInput } from '../domain.ts';
 import type { IngestResult } from '../store/store.ts';
 import type { JobRef } from './names.ts';
@@ -27,4 +28,10 @@ export interface DigestJob {
   trigger: 'schedule' | 'now';
   /** ISO time the digest is for; scheduler jobs carry it in their id instead. */
   at?: string;
+}
+
+/** A question asked in a channel; the answer goes back as a delivery. */
+export interface AskJob extends ChannelQuestion {
+  /** Platform user id of whoever asked. */
+  user: string;
 }

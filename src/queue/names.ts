@@ -5,6 +5,8 @@ import type { PlatformName } from '../platform/port.ts';
 export const INGEST_QUEUE = 'ingest';
 export const SUMMARISE_QUEUE = 'summarise';
 export const DIGEST_QUEUE = 'digest';
+/** Questions from chat: answered here, posted through the platform's delivery queue. */
+export const ASK_QUEUE = 'ask';
 export const deliverQueue = (p: PlatformName): string => `deliver-${p}`;
 
 /** A reference to a job that a waiting caller can follow. */

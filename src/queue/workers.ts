@@ -1,4 +1,5 @@
 import { DelayedError, type Job, type Processor, UnrecoverableError, Worker } from 'bullmq';
+import { answerForDelivery } from '../ask/answer-delivery.ts';
 import { platformOf } from '../channels.ts';
 import { type DeliveryRequest, deliver } from '../delivery/deliver.ts';
 import { digestIntro } from '../digest/digest-intro.ts';
@@ -7,11 +8,13 @@ import { TradewireError } from '../errors.ts';
 import { ingestArticle } from '../ingest/ingest-article.ts';
 import type { Llm } from '../llm/client.ts';
 import type { Logger } from '../log.ts';
+import { storyIdsOf } from '../messages.ts';
 import type { DeliveryTarget, PlatformName } from '../platform/port.ts';
 import type { Store } from '../store/store.ts';
 import { summariseStory } from '../summarise/summarise-story.ts';
 import { alertsForStory, type WatchMatcher } from '../watch/match-watches.ts';
 import type {
+  AskJob,
   DigestJob,
   IngestJob,
   IngestJobResult,
@@ -19,7 +22,15 @@ import type {
   StoryVersion,
   SummariseJob,
 } from './jobs.ts';
-import { DIGEST_QUEUE, deliverQueue, INGEST_QUEUE, type JobRef, jobId, SUMMARISE_QUEUE } from './names.ts';
+import {
+  ASK_QUEUE,
+  DIGEST_QUEUE,
+  deliverQueue,
+  INGEST_QUEUE,
+  type JobRef,
+  jobId,
+  SUMMARISE_QUEUE,
+} from './names.ts';
 import type { QueueRuntime } from './runtime.ts';
 
 export interface PipelineDeps {
@@ -29,10 +40,18 @@ export interface PipelineDeps {
   watches: WatchMatcher;
   /** Platforms this process can post to; only their delivery queues are consumed here. */
   targets: Map<PlatformName, DeliveryTarget>;
+  /** Platforms configured in this deployment (deliveries to others are recorded as failed). */
+  platforms: PlatformName[];
   digestDefaults: DigestDefaults;
+  /** Only what answering needs from the configuration. */
+  embeddings: boolean;
 }
 
-/** Enqueues deliveries on their platform's queue; a channel of an unknown platform is recorded as failed. */
+/**
+ * Enqueues deliveries on their platform's queue. A channel whose platform no process here can post to
+ * was refused when it was written; one that slipped through (a platform since unconfigured) is recorded
+ * in the ledger as failed, with the reason, instead of being dropped silently.
+ */
 export async function enqueueDeliveries(
   rt: QueueRuntime,
   deps: PipelineDeps,
@@ -41,11 +60,8 @@ export async function enqueueDeliveries(
   const refs: JobRef[] = [];
   for (const req of reqs) {
     const platform = platformOf(req.channel);
-    if (!platform) {
-      deps.log.warn('delivery to a channel of no known platform', {
-        channel: req.channel,
-        delivery: req.deliveryId,
-      });
+    if (!platform || !deps.platforms.includes(platform)) {
+      await recordUndeliverable(deps, req, platform);
       continue;
     }
     const queue = deliverQueue(platform);
@@ -54,6 +70,22 @@ export async function enqueueDeliveries(
     refs.push({ queue, id });
   }
   return refs;
+}
+
+async function recordUndeliverable(deps: PipelineDeps, req: DeliveryRequest, platform: string | null) {
+  const reason = platform
+    ? `platform ${platform} is not configured in this deployment`
+    : `"${req.channel}" is not a channel id`;
+  deps.log.warn('delivery cannot be posted', { channel: req.channel, delivery: req.deliveryId, reason });
+  const claim = await deps.store.claimDelivery({
+    id: req.deliveryId,
+    channel: req.channel,
+    kind: req.message.kind,
+    storyIds: storyIdsOf(req.message),
+    watchId: req.message.kind === 'alert' ? req.message.watchId : null,
+    leaseMs: 1_000,
+  });
+  if (claim.outcome === 'claimed') await deps.store.settleDelivery(req.deliveryId, 'failed', { reason });
 }
 
 export function summariseRef(storyId: string, version: number): JobRef {
@@ -135,6 +167,14 @@ async function processDigest(rt: QueueRuntime, deps: PipelineDeps, job: Job<Dige
   return { next: await enqueueDeliveries(rt, deps, [built.request]) };
 }
 
+async function processAsk(rt: QueueRuntime, deps: PipelineDeps, job: Job<AskJob>): Promise<StepResult> {
+  const request = await answerForDelivery(
+    { store: deps.store, llm: deps.llm, log: deps.log, embedder: deps.embeddings ? deps.llm : null },
+    job.data,
+  );
+  return { next: await enqueueDeliveries(rt, deps, [request]) };
+}
+
 async function processDeliver(
   deps: PipelineDeps,
   target: DeliveryTarget,
@@ -153,11 +193,7 @@ async function processDeliver(
  * Errors decide retries: a TradewireError that retrying cannot fix fails the job at once; a platform
  * rate limit with Retry-After pauses the whole queue for that long without using up an attempt.
  */
-function guarded<T, R>(
-  log: Logger,
-  getWorker: () => Worker,
-  fn: (job: Job<T>) => Promise<R>,
-): Processor<T, R> {
+function guarded<T, R>(log: Logger, fn: (job: Job<T>) => Promise<R>): Processor<T, R> {
   return async (job, token) => {
     try {
       return await fn(job);
@@ -168,9 +204,16 @@ function guarded<T, R>(
           await job.moveToDelayed(Date.now() + (err.retryAfterMs ?? 5_000), token);
           throw new DelayedError();
         }
-        if (err.code === 'platform/rate-limited' && err.retryAfterMs !== undefined) {
-          await getWorker().rateLimit(err.retryAfterMs);
-          throw Worker.RateLimitError();
+        if (err.code === 'platform/rate-limited' && token) {
+          // Delay this delivery only (its channel is the one being limited), without using an attempt:
+          // other channels' deliveries on the same platform queue go on.
+          log.info('rate limited: delivery delayed', {
+            queue: job.queueName,
+            job: job.id,
+            retryAfterMs: err.retryAfterMs,
+          });
+          await job.moveToDelayed(Date.now() + (err.retryAfterMs ?? 1_000), token);
+          throw new DelayedError();
         }
         if (!err.retryable) {
           log.warn('job failed permanently', {
@@ -208,19 +251,14 @@ export function startWorkers(
 ): WorkerSet {
   const workers: Worker[] = [];
   const make = <T, R>(queue: string, concurrency: number, fn: (job: Job<T>) => Promise<R>): void => {
-    let worker: Worker | undefined;
-    worker = new Worker<T, R>(
-      queue,
-      guarded(deps.log, () => worker!, fn),
-      {
-        connection: rt.connection(),
-        prefix: rt.prefix,
-        concurrency,
-        // Long LLM calls must not look stalled: renew the lock well within its duration.
-        lockDuration: 120_000,
-        maxStalledCount: 2,
-      },
-    );
+    const worker = new Worker<T, R>(queue, guarded(deps.log, fn), {
+      connection: rt.connection(),
+      prefix: rt.prefix,
+      concurrency,
+      // Long LLM calls must not look stalled: renew the lock well within its duration.
+      lockDuration: 120_000,
+      maxStalledCount: 2,
+    });
     worker.on('error', (err) => deps.log.error('worker error', { queue, err: err.message }));
     workers.push(worker);
   };
@@ -230,6 +268,7 @@ export function startWorkers(
       processSummarise(rt, deps, job),
     );
     make<DigestJob, StepResult>(DIGEST_QUEUE, 2, (job) => processDigest(rt, deps, job));
+    make<AskJob, StepResult>(ASK_QUEUE, 2, (job) => processAsk(rt, deps, job));
   }
   for (const [platform, target] of deps.targets) {
     make<DeliveryRequest, StepResult>(deliverQueue(platform), 4, (job) => processDeliver(deps, target, job));

@@ -1,11 +1,12 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Logger } from '../log.ts';
+import type { HttpRoute } from '../platform/port.ts';
 
 /**
  * The HTTP surface of `tradewire run`: /healthz and /metrics now; Slack events and the ingest API
  * mount extra routes through `routes`.
  */
-export type Route = (req: IncomingMessage, res: ServerResponse) => Promise<void> | void;
+export type Route = HttpRoute;
 
 export interface HttpDeps {
   health: () => Promise<Record<string, boolean>>;

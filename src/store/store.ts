@@ -11,6 +11,7 @@ import type {
   ThreadState,
   Watch,
 } from '../domain.ts';
+import type { SourceInfo } from '../platform/port.ts';
 
 /**
  * The repository port. SQLite (embedded default) implements it in ./sqlite; a PostgreSQL
@@ -202,6 +203,9 @@ export interface Store {
   removeSchedule(channel: string): Promise<boolean>;
   getSchedule(channel: string): Promise<Schedule | null>;
   listSchedules(): Promise<Schedule[]>;
+
+  /** Sources of stored articles with their article counts and latest publication, most articles first. */
+  listSources(): Promise<SourceInfo[]>;
 
   // threads
   getThread(threadId: string): Promise<ThreadState | null>;

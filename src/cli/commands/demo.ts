@@ -2,11 +2,11 @@ import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describeError } from '../../errors.ts';
-import type { DigestJob } from '../../queue/jobs.ts';
-import { DIGEST_QUEUE, deliverQueue, jobId } from '../../queue/names.ts';
-import { addWatch } from '../../watch/manage.ts';
+import { followJobs } from '../../queue/follow.ts';
+import { DIGEST_QUEUE, deliverQueue } from '../../queue/names.ts';
+import { digestNow } from '../../usecases/digest.ts';
+import { addWatch } from '../../usecases/watches.ts';
 import type { App } from '../app.ts';
-import { followJobs } from '../wait.ts';
 import { ingestFiles } from './ingest.ts';
 
 export const DEMO_CHANNEL = 'console:demo';
@@ -34,7 +34,7 @@ export async function runDemo(
   const say = (s: string) => out.write(`\n== ${s}\n`);
   say(`data directory ${app.config.dataDir}`);
   for (const q of ['steel tariffs -canada', '"export controls" chips']) {
-    const w = await addWatch(app.store, DEMO_CHANNEL, q, { maxPerChannel: app.config.maxWatchesPerChannel });
+    const w = await addWatch(app.deps, { channel: DEMO_CHANNEL, query: q });
     out.write(`watch ${w.id} on ${DEMO_CHANNEL}: ${w.query}\n`);
   }
 
@@ -46,10 +46,8 @@ export async function runDemo(
 
   say(`posting a digest to ${DEMO_CHANNEL}`);
   const rt = await app.queues();
-  const data: DigestJob = { channel: DEMO_CHANNEL, trigger: 'now', at: new Date().toISOString() };
-  const id = jobId('digest-now', DEMO_CHANNEL, data.at!);
-  await rt.queue(DIGEST_QUEUE).add('digest', data, { jobId: id });
-  const followed = await followJobs(rt, [{ queue: DIGEST_QUEUE, id }], {
+  const ref = await digestNow(app.deps, DEMO_CHANNEL);
+  const followed = await followJobs(rt, [ref], {
     queues: [DIGEST_QUEUE, deliverQueue('console')],
     timeoutMs: 60_000,
   });

@@ -1,12 +1,6 @@
-import { parseChannel } from '../../channels.ts';
-import {
-  type DigestJson,
-  digestForWindow,
-  digestMessage,
-  periodLabel,
-  storyJson,
-} from '../../digest/build-digest.ts';
+import type { DigestJson } from '../../digest/build-digest.ts';
 import { TradewireError } from '../../errors.ts';
+import { previewDigest } from '../../usecases/digest.ts';
 import type { App } from '../app.ts';
 
 export interface DigestCommandOptions {
@@ -15,8 +9,10 @@ export interface DigestCommandOptions {
   until?: string | undefined;
   limit?: number | undefined;
   render?: string | undefined;
-  timezone?: string | undefined;
 }
+
+/** The default window when neither --since nor --until is given: the last 24 hours. */
+export const DEFAULT_WINDOW_MS = 86_400_000;
 
 export function parseDay(value: string, flag: string): string {
   const t = Date.parse(/^\d{4}-\d{2}-\d{2}$/.test(value) ? `${value}T00:00:00Z` : value);
@@ -33,39 +29,24 @@ export async function digestCommand(
   app: App,
   o: DigestCommandOptions,
 ): Promise<{ json: DigestJson; rendered: unknown }> {
-  if (o.channel) parseChannel(o.channel);
   const until = o.until ? parseDay(o.until, '--until') : new Date().toISOString();
   const since = o.since
     ? parseDay(o.since, '--since')
-    : new Date(Date.parse(until) - 86_400_000).toISOString();
-  if (since >= until)
+    : new Date(Date.parse(until) - DEFAULT_WINDOW_MS).toISOString();
+  if (since >= until) {
     throw new TradewireError('cli/usage', `--since (${since}) must be before --until (${until})`);
-  const schedule = o.channel ? await app.store.getSchedule(o.channel) : null;
-  const timezone = o.timezone ?? schedule?.timezone ?? 'UTC';
-  const views = await digestForWindow(app.store, {
+  }
+  // `text` is the console's rendering; `slack` and `discord` are their adapters' payloads.
+  const platform = o.render === 'text' ? 'console' : o.render;
+  const { json, rendered } = await previewDigest(app.deps, {
+    channel: o.channel,
     since,
     until,
     limit: o.limit,
-    minRelevance: schedule?.minRelevance ?? app.config.minRelevance,
+    render: platform,
   });
-  const json: DigestJson = { channel: o.channel ?? null, since, until, stories: views.map(storyJson) };
-  let rendered: unknown = null;
-  if (o.render) {
-    // `text` is the console rendering; `slack` and `discord` are their adapters' payloads.
-    const renderer =
-      o.render === 'text' ? app.console : app.platforms.get(o.render === 'slack' ? 'slack' : 'discord');
-    if (!renderer) {
-      throw new TradewireError('cli/usage', `--render ${o.render} is not available`, {
-        hint: 'use --render text (slack and discord arrive with their adapters)',
-      });
-    }
-    const label = periodLabel(new Date(Date.parse(until) - 1), timezone);
-    const max = o.limit ?? schedule?.maxStories ?? app.config.digestMaxStories;
-    const payloads = renderer.render(
-      digestMessage(o.channel ?? 'console:preview', views, { label, timezone, max }),
-    );
-    // Text reads as one document; a platform payload prints as itself, or as the list of messages a split makes.
-    rendered = o.render === 'text' ? payloads.join('\n\n') : payloads.length === 1 ? payloads[0] : payloads;
-  }
-  return { json, rendered };
+  if (rendered === null) return { json, rendered: null };
+  // Text reads as one document; a payload prints as itself, or as the list of messages a split makes.
+  const out = o.render === 'text' ? rendered.join('\n\n') : rendered.length === 1 ? rendered[0] : rendered;
+  return { json, rendered: out };
 }

@@ -1,10 +1,7 @@
 import type { Command } from 'commander';
-import { parseChannel } from '../../channels.ts';
-import { checkTimezone, nextRun, parseTimeOfDay, WORKDAYS } from '../../digest/schedule.ts';
-import { removeDigestScheduler, upsertDigestScheduler } from '../../digest/schedulers.ts';
-import type { Schedule } from '../../domain.ts';
 import { TradewireError } from '../../errors.ts';
-import { addWatch, removeWatch } from '../../watch/manage.ts';
+import { listSchedules, removeSchedule, setSchedule } from '../../usecases/schedules.ts';
+import { addWatch, listWatches, removeWatch } from '../../usecases/watches.ts';
 import type { App } from '../app.ts';
 
 export interface CliHooks {
@@ -15,6 +12,14 @@ export interface CliHooks {
 
 type O = { dataDir?: string; json?: boolean };
 
+/** CLI wording of errors the use cases raise without naming a surface. */
+function cliHint(err: unknown): never {
+  if (err instanceof TradewireError && err.code === 'watch/not-found') {
+    throw new TradewireError(err.code, err.message, { hint: 'see `tradewire watch list`' });
+  }
+  throw err;
+}
+
 export function registerWatchCommands(program: Command, h: CliHooks): void {
   const watch = program
     .command('watch')
@@ -23,22 +28,22 @@ export function registerWatchCommands(program: Command, h: CliHooks): void {
     watch
       .command('add')
       .argument(
-        '<query>',
-        'e.g. "steel tariffs -canada", "\\"export controls\\" chips", country:CN AND soybean',
+        '<query...>',
+        'e.g. "steel tariffs -canada", "\\"export controls\\" chips", country:CN AND soybean (a query may start with -)',
       )
-      .requiredOption('--channel <id>', 'channel to alert, e.g. console:desk'),
-  ).action(async (query: string, o: O & { channel: string }) => {
+      .requiredOption('--channel <id>', 'channel to alert, e.g. console:desk')
+      // A query such as `-canada` is a query, not an unknown option.
+      .allowUnknownOption(),
+  ).action(async (query: string[], o: O & { channel: string }) => {
     await h.withApp(o, async (app) => {
-      const w = await addWatch(app.store, o.channel, query, {
-        maxPerChannel: app.config.maxWatchesPerChannel,
-      });
+      const w = await addWatch(app.deps, { channel: o.channel, query: query.join(' ') });
       h.print(o, w, `watch ${w.id} on ${w.channel}: ${w.query}`);
     });
   });
   h.common(watch.command('list').option('--channel <id>', 'only this channel')).action(
     async (o: O & { channel?: string }) => {
       await h.withApp(o, async (app) => {
-        const list = await app.store.listWatches(o.channel);
+        const list = await listWatches(app.deps, o.channel);
         h.print(
           o,
           { watches: list },
@@ -49,23 +54,16 @@ export function registerWatchCommands(program: Command, h: CliHooks): void {
   );
   h.common(watch.command('remove').argument('<id>')).action(async (id: string, o: O) => {
     await h.withApp(o, async (app) => {
-      await removeWatch(app.store, id);
+      await removeWatch(app.deps, { id }).catch(cliHint);
       h.print(o, { removed: id }, `removed watch ${id}`);
     });
   });
 }
 
-function parseWeekdays(v: string | boolean | undefined): number[] {
-  if (v === undefined || v === false) return [];
-  if (v === true) return WORKDAYS;
-  const days = v.split(',').map((d) => Number(d.trim()));
-  if (days.some((d) => !Number.isInteger(d) || d < 1 || d > 7)) {
-    throw new TradewireError(
-      'schedule/invalid',
-      `--weekdays "${v}" must list ISO weekdays 1 (Mon) to 7 (Sun)`,
-    );
-  }
-  return days;
+function parseWeekdays(v: string | boolean | undefined): { weekdays?: number[]; workdays?: boolean } {
+  if (v === undefined || v === false) return {};
+  if (v === true) return { workdays: true };
+  return { weekdays: v.split(',').map((d) => Number(d.trim())) };
 }
 
 export function registerScheduleCommands(program: Command, h: CliHooks): void {
@@ -75,62 +73,51 @@ export function registerScheduleCommands(program: Command, h: CliHooks): void {
       .command('set')
       .argument('<channel>', 'e.g. console:desk')
       .argument('<time>', 'local time of day, HH:MM')
-      .argument('[timezone]', 'IANA timezone', 'UTC')
+      .argument('[timezone]', 'IANA timezone (default: the current one, else UTC)')
       .option('--weekdays [days]', 'Monday to Friday, or a list of ISO weekdays such as 1,3,5')
-      .option('--min-relevance <x>', 'only stories at least this trade-relevant (0..1)', Number.parseFloat)
+      .option('--min-relevance <x>', 'only stories at least this trade-relevant (0..1)')
       .option('--query <q>', 'only stories matching this watch query')
-      .option('--max-stories <n>', 'stories shown before "and N more"', Number.parseInt)
-      .option('--post-empty', 'post a "no news" note when nothing arrived', false),
+      .option('--max-stories <n>', 'stories shown before "and N more" (1..50)')
+      .option('--post-empty', 'post a "no news" note when nothing arrived'),
   ).action(
     async (
       channel: string,
       time: string,
-      timezone: string,
+      timezone: string | undefined,
       o: O & {
         weekdays?: string | boolean;
-        minRelevance?: number;
+        minRelevance?: string;
         query?: string;
-        maxStories?: number;
-        postEmpty: boolean;
+        maxStories?: string;
+        postEmpty?: boolean;
       },
     ) => {
-      parseChannel(channel);
-      parseTimeOfDay(time);
-      checkTimezone(timezone);
       await h.withApp(o, async (app) => {
-        const s: Schedule = {
+        const v = await setSchedule(app.deps, {
           channel,
           time,
           timezone,
-          weekdays: parseWeekdays(o.weekdays),
-          minRelevance: o.minRelevance ?? app.config.minRelevance,
-          query: o.query ?? null,
-          maxStories: o.maxStories ?? app.config.digestMaxStories,
+          ...parseWeekdays(o.weekdays),
+          minRelevance: o.minRelevance,
+          query: o.query,
+          maxStories: o.maxStories,
           postEmpty: o.postEmpty,
-        };
-        if (s.query) (await import('../../watch/query.ts')).parseQuery(s.query);
-        await app.store.setSchedule(s);
-        await upsertDigestScheduler(await app.queues(), s);
-        const next = nextRun(s, new Date());
-        h.print(
-          o,
-          { schedule: s, next: next.toISOString() },
-          `digest for ${channel} at ${time} ${timezone}; next ${next.toISOString()}`,
-        );
+        });
+        const s = v.schedule;
+        h.print(o, v, `digest for ${channel} at ${s.time} ${s.timezone}; next ${v.next}`);
       });
     },
   );
   h.common(schedule.command('list')).action(async (o: O) => {
     await h.withApp(o, async (app) => {
-      const list = await app.store.listSchedules();
-      const now = new Date();
+      const list = await listSchedules(app.deps);
       h.print(
         o,
-        { schedules: list.map((s) => ({ ...s, next: nextRun(s, now).toISOString() })) },
+        { schedules: list.map((v) => ({ ...v.schedule, next: v.next })) },
         list
           .map(
-            (s) =>
-              `${s.channel}  ${s.time} ${s.timezone}${s.weekdays.length ? ` days ${s.weekdays.join(',')}` : ''}  next ${nextRun(s, now).toISOString()}`,
+            ({ schedule: s, next }) =>
+              `${s.channel}  ${s.time} ${s.timezone}${s.weekdays.length ? ` days ${s.weekdays.join(',')}` : ''}  next ${next}`,
           )
           .join('\n') || 'no schedules',
       );
@@ -138,8 +125,7 @@ export function registerScheduleCommands(program: Command, h: CliHooks): void {
   });
   h.common(schedule.command('remove').argument('<channel>')).action(async (channel: string, o: O) => {
     await h.withApp(o, async (app) => {
-      const removed = await app.store.removeSchedule(channel);
-      await removeDigestScheduler(await app.queues(), channel);
+      const removed = await removeSchedule(app.deps, channel);
       h.print(o, { removed }, removed ? `removed the schedule of ${channel}` : `${channel} had no schedule`);
     });
   });

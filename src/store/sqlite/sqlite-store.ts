@@ -11,6 +11,7 @@ import type {
   Watch,
 } from '../../domain.ts';
 import { TradewireError } from '../../errors.ts';
+import type { SourceInfo } from '../../platform/port.ts';
 import type {
   ClaimResult,
   DigestCursor,
@@ -593,6 +594,18 @@ export class SqliteStore implements Store {
     return (this.q('SELECT json FROM schedules ORDER BY channel').all() as Row[]).map(
       (r) => JSON.parse(str(r.json)) as Schedule,
     );
+  }
+
+  async listSources(): Promise<SourceInfo[]> {
+    const rows = this.q(
+      `SELECT source, count(*) AS n, max(published) AS last FROM articles GROUP BY source
+       ORDER BY n DESC, source LIMIT 500`,
+    ).all() as Row[];
+    return rows.map((r) => ({
+      source: str(r.source),
+      articles: Number(r.n),
+      lastPublished: strOrNull(r.last),
+    }));
   }
 
   async getThread(threadId: string): Promise<ThreadState | null> {

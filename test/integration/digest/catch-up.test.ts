@@ -7,7 +7,7 @@ import {
   plannedDigest,
   syncDigestSchedulers,
   upsertDigestScheduler,
-} from '../../../src/digest/schedulers.ts';
+} from '../../../src/queue/digest-schedulers.ts';
 import { DIGEST_QUEUE } from '../../../src/queue/names.ts';
 import type { QueueRuntime } from '../../../src/queue/runtime.ts';
 import {

@@ -1,8 +1,8 @@
+import { cronPattern, schedulerId } from '../digest/schedule.ts';
 import type { Schedule } from '../domain.ts';
-import type { DigestJob } from '../queue/jobs.ts';
-import { DIGEST_QUEUE } from '../queue/names.ts';
-import type { QueueRuntime } from '../queue/runtime.ts';
-import { cronPattern, schedulerId } from './schedule.ts';
+import type { DigestJob } from './jobs.ts';
+import { DIGEST_QUEUE } from './names.ts';
+import type { QueueRuntime } from './runtime.ts';
 
 /**
  * Digest schedules live in the store; BullMQ job schedulers fire them. Upserting the same id replaces

@@ -1,6 +1,6 @@
 import type { QueueEvents } from 'bullmq';
-import type { JobRef } from '../queue/names.ts';
-import type { QueueRuntime } from '../queue/runtime.ts';
+import type { JobRef } from './names.ts';
+import type { QueueRuntime } from './runtime.ts';
 
 export interface FollowResult {
   /** Return value per job id, for the jobs that completed. */

@@ -1,0 +1,29 @@
+import type { Config } from '../config.ts';
+import type { Llm } from '../llm/client.ts';
+import type { Logger } from '../log.ts';
+import type { Platform } from '../platform/port.ts';
+import type { PlatformRegistry } from '../platform/registry.ts';
+import type { QueueRuntime } from '../queue/runtime.ts';
+import type { Store } from '../store/store.ts';
+
+/**
+ * What every use case may reach: explicit, so a test can pass its own and every surface (CLI, chat
+ * adapters, HTTP API, feed poller) calls the same functions with the same guarantees.
+ */
+export interface UseCaseDeps {
+  config: Config;
+  store: Store;
+  llm: Llm | null;
+  log: Logger;
+  /** Platforms configured in this deployment, by name. */
+  platforms: PlatformRegistry;
+  /** BullMQ queues (starts the private Redis on first use). */
+  queues(): Promise<QueueRuntime>;
+  /**
+   * A platform's renderer even where it is not configured (no credentials needed to render), for
+   * `digest --render`; never used to post.
+   */
+  renderer?(name: string): Pick<Platform, 'render'> | undefined;
+  /** Starts this process's workers, for a caller that waits for the pipeline (idempotent). */
+  startWorkers(): Promise<void>;
+}
