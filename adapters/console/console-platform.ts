@@ -1,9 +1,20 @@
 import { appendFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
+import type { IncomingMessage } from 'node:http';
 import { join } from 'node:path';
 import { parseChannel } from '../../src/channels.ts';
 import { TradewireError } from '../../src/errors.ts';
 import { type OutgoingMessage, storyIdsOf } from '../../src/messages.ts';
-import type { Platform, PlatformLimits, PostedMessage, PostOptions } from '../platform.ts';
+import { replyText } from '../../src/usecases/chat.ts';
+import type {
+  ChatHandler,
+  ChatRequest,
+  HttpRoute,
+  InboundConnection,
+  Platform,
+  PlatformLimits,
+  PostedMessage,
+  PostOptions,
+} from '../platform.ts';
 import { renderText } from './render-text.ts';
 
 /** One line of `<data-dir>/channels/<name>.jsonl`: the console channel's wire format. */
@@ -40,7 +51,32 @@ export class ConsolePlatform implements Platform {
   }
 
   render(message: OutgoingMessage): string[] {
-    return [renderText(message)];
+    return [renderText(message, this.limits.messageChars)];
+  }
+
+  /**
+   * The console's inbound side: `POST /console/commands` with `{ "channel": "console:desk", "text":
+   * "watch steel tariffs" }` (optionally `kind`, `user`, `threadRef`) runs a chat command exactly as a
+   * Slack or Discord user would, and answers with the reply as data and as text. Loopback only.
+   */
+  connect(handler: ChatHandler): InboundConnection {
+    const route: HttpRoute = async (req, res) => {
+      const send = (status: number, body: unknown) => {
+        res.writeHead(status, { 'content-type': 'application/json' });
+        res.end(JSON.stringify(body));
+      };
+      if (!isLoopback(req.socket.remoteAddress)) return send(403, { error: 'loopback only' });
+      if (req.method !== 'POST') return send(405, { error: 'POST a JSON command' });
+      const parsed = await readCommand(req);
+      if ('error' in parsed) return send(400, parsed);
+      const reply = await handler(parsed);
+      send(200, { reply, text: replyText(reply) });
+    };
+    return {
+      routes: new Map([['/console/commands', route]]),
+      start: async () => {},
+      stop: async () => {},
+    };
   }
 
   async post(channel: string, message: OutgoingMessage, opts: PostOptions): Promise<PostedMessage> {
@@ -48,7 +84,7 @@ export class ConsolePlatform implements Platform {
     mkdirSync(join(this.dataDir, 'channels'), { recursive: true });
     const line: ConsoleLine = {
       kind: message.kind,
-      text: renderText(message),
+      text: renderText(message, this.limits.messageChars),
       storyIds: storyIdsOf(message),
       ...(message.kind === 'alert' ? { watchId: message.watchId } : {}),
       postedAt: new Date().toISOString(),
@@ -86,4 +122,37 @@ export class ConsolePlatform implements Platform {
   }
 
   async close(): Promise<void> {}
+}
+
+const isLoopback = (addr: string | undefined): boolean =>
+  addr === '127.0.0.1' || addr === '::1' || addr === '::ffff:127.0.0.1';
+
+const KINDS: ReadonlyArray<ChatRequest['kind']> = ['command', 'mention', 'thread-reply'];
+const MAX_COMMAND_BYTES = 16 * 1024;
+
+async function readCommand(req: IncomingMessage): Promise<ChatRequest | { error: string }> {
+  let raw = '';
+  for await (const chunk of req) {
+    raw += String(chunk);
+    if (raw.length > MAX_COMMAND_BYTES) return { error: 'command too large' };
+  }
+  let body: Record<string, unknown>;
+  try {
+    body = JSON.parse(raw) as Record<string, unknown>;
+  } catch {
+    return { error: 'body must be JSON: { "channel": "console:<name>", "text": "…" }' };
+  }
+  const { channel, text, user, kind, threadRef } = body;
+  if (typeof channel !== 'string' || !channel.startsWith('console:') || typeof text !== 'string') {
+    return { error: 'channel (console:<name>) and text are required' };
+  }
+  const k = typeof kind === 'string' ? kind : 'command';
+  if (!(KINDS as readonly string[]).includes(k)) return { error: `kind must be one of ${KINDS.join(', ')}` };
+  return {
+    kind: k as ChatRequest['kind'],
+    channel,
+    text,
+    user: typeof user === 'string' ? user : 'console',
+    ...(typeof threadRef === 'string' ? { threadRef } : {}),
+  };
 }

@@ -6,6 +6,8 @@ import type { AnswerMessage, OutgoingMessage, StoryItem } from '../../src/messag
 // biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point
 const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g;
 const clean = (s: string): string => s.replace(CONTROL, '');
+/** Only web links are shown: a `javascript:` or `file:` URL from an article is dropped. */
+const link = (url: string | null): string => (url && /^https?:\/\//i.test(url) ? ` <${clean(url)}>` : '');
 
 function day(iso: string): string {
   return iso.slice(0, 10);
@@ -13,8 +15,7 @@ function day(iso: string): string {
 
 function sourcesLine(item: StoryItem): string {
   const parts = item.sources.map((s, i) => {
-    const where = s.url ? ` <${clean(s.url)}>` : '';
-    return `[${i + 1}] ${clean(s.source)}, ${day(s.published)}${where}`;
+    return `[${i + 1}] ${clean(s.source)}, ${day(s.published)}${link(s.url)}`;
   });
   return `Sources (${item.sources.length}): ${parts.join('; ')}`;
 }
@@ -32,25 +33,33 @@ function answerText(m: AnswerMessage): string {
   if (m.citations.length > 0) {
     lines.push('');
     for (const c of m.citations) {
-      lines.push(`[${c.n}] ${clean(c.source)}, ${day(c.published)}${c.url ? ` <${clean(c.url)}>` : ''}`);
+      lines.push(`[${c.n}] ${clean(c.source)}, ${day(c.published)}${link(c.url)}`);
     }
   }
   if (!m.grounded) lines.push('(Not grounded: the stored articles do not clearly support an answer.)');
   return lines.join('\n');
 }
 
-export function renderText(m: OutgoingMessage): string {
+const more = (n: number): string => `…and ${n} more ${n === 1 ? 'story' : 'stories'}.`;
+
+/** Plain text of one message; a digest keeps to `maxChars`, stories past it counted in "…and N more". */
+export function renderText(m: OutgoingMessage, maxChars = Number.POSITIVE_INFINITY): string {
   switch (m.kind) {
     case 'digest': {
       const head = `Trade digest — ${m.periodLabel} (${m.timezone})`;
       if (m.stories.length === 0) return `${head}\nNo new trade stories in this period.`;
-      const lines = [head];
-      if (m.intro) lines.push('', clean(m.intro));
-      m.stories.forEach((s, i) => {
-        lines.push('', ...storyBlock(s, i + 1));
-      });
-      if (m.more > 0) lines.push('', `…and ${m.more} more ${m.more === 1 ? 'story' : 'stories'}.`);
-      return lines.join('\n');
+      let text = m.intro ? `${head}\n\n${clean(m.intro)}` : head;
+      // Room for the longest possible "…and N more" line.
+      const budget = maxChars - more(m.stories.length + m.more).length - 2;
+      let shown = 0;
+      for (const [i, s] of m.stories.entries()) {
+        const block = `\n\n${storyBlock(s, i + 1).join('\n')}`;
+        if (text.length + block.length > budget && shown > 0) break;
+        text += block.length <= budget ? block : block.slice(0, Math.max(0, budget - text.length));
+        shown++;
+      }
+      const rest = m.stories.length - shown + m.more;
+      return rest > 0 ? `${text}\n\n${more(rest)}` : text;
     }
     case 'alert': {
       const matched = m.matchedTerms.length > 0 ? ` — matched: ${m.matchedTerms.map(clean).join(', ')}` : '';
