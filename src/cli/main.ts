@@ -77,6 +77,8 @@ export function buildProgram(): Command {
       'Trade news — tariffs, deals, export controls, sanctions — grouped, summarised and delivered',
     )
     .showHelpAfterError('(run with --help for usage)')
+    // Before any subcommand is made, so they inherit it: every usage error reaches main() and exits 2.
+    .exitOverride()
     .configureOutput({ outputError: (str, write) => write(str) });
 
   const common = (c: Command) =>
@@ -182,6 +184,17 @@ export function buildProgram(): Command {
       .option('--port <n>', 'HTTP port (default PORT or 3000)', (v) => Number.parseInt(v, 10)),
   ).action(async (o: Common & { port?: number }) => {
     const stop = new AbortController();
+    // Started through a wrapper (npx, a shell script) that was stopped without passing the signal on:
+    // when the parent goes, this process is re-parented — stop as if signalled, never serve orphaned.
+    const parent = process.ppid;
+    const orphaned = setInterval(() => {
+      if (process.ppid !== parent) {
+        process.stderr.write('tradewire: parent process exited; stopping\n');
+        stop.abort();
+      }
+    }, 1_000);
+    orphaned.unref();
+    stop.signal.addEventListener('abort', () => clearInterval(orphaned), { once: true });
     await withApp(
       o,
       (app) => runService(app, { ...(o.port !== undefined ? { port: o.port } : {}), signal: stop.signal }),

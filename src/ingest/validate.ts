@@ -140,7 +140,8 @@ function optionalLine(value: string | undefined): string | undefined {
 /**
  * An article as ingest stores it: fields trimmed, title and source on one line, body paragraphs
  * joined by "\n\n", `published` as ISO 8601 UTC, `url` in canonical form. Rejects articles with
- * neither title nor body ('ingest/no-text'; a title alone is accepted — headline-only wire briefs),
+ * no body text ('ingest/no-text': a title alone is not an article — it would become a story whose
+ * summary is its own headline; an HTML page whose main text is empty likewise),
  * bodies over MAX_BODY_BYTES ('ingest/oversize'), unparseable dates ('ingest/bad-date') and
  * non-http(s) URLs ('ingest/bad-record'). `where` names the input in hints only.
  */
@@ -153,8 +154,14 @@ export function validateArticle(input: ArticleInput, where: string): ArticleInpu
   if (bodyBytes > MAX_BODY_BYTES) throw oversize(bodyBytes, where);
 
   const title = optionalLine(input.title);
-  if (body === '' && title === undefined) {
-    throw new TradewireError('ingest/no-text', 'no article text: body and title are both empty');
+  if (body === '') {
+    throw new TradewireError(
+      'ingest/no-text',
+      title === undefined
+        ? 'no article text: body and title are both empty'
+        : 'no article text: the body is empty',
+      { hint: 'give each record its text in "body" (or "text"/"content")' },
+    );
   }
 
   let published: string | undefined;

@@ -16,8 +16,10 @@ import { TradewireError } from '../errors.ts';
 
 /**
  * With no REDIS_URL, Tradewire runs its own redis-server inside the data directory (AOF on,
- * loopback only), shared by every tradewire process on that directory. The process that
- * started it stops it on exit, unless other processes are still connected to it.
+ * loopback only), shared by every tradewire process on that directory. Whichever process is the
+ * last one connected stops it on exit — the one that started it or one that reused it — so two
+ * overlapping CLI runs never leave a server behind. The check runs under the data dir's lock, so two
+ * processes exiting at once cannot each leave it to the other.
  */
 
 export interface PrivateRedis {
@@ -147,7 +149,7 @@ export async function startPrivateRedis(dataDir: string): Promise<PrivateRedis> 
   const shared = (info: RedisInfo): PrivateRedis => ({
     url: `redis://127.0.0.1:${info.port}`,
     owned: false,
-    stop: async () => {},
+    stop: () => stopPrivateRedis(dataDir, info),
   });
   const found = await reusable(infoFile);
   if (found) return shared(found);
@@ -180,9 +182,15 @@ export async function startPrivateRedis(dataDir: string): Promise<PrivateRedis> 
   });
 }
 
-async function stopPrivateRedis(dataDir: string, info: RedisInfo): Promise<void> {
+function stopPrivateRedis(dataDir: string, info: RedisInfo): Promise<void> {
+  return withLock(join(dataDir, 'redis.lock'), () => stopIfLast(dataDir, info));
+}
+
+async function stopIfLast(dataDir: string, info: RedisInfo): Promise<void> {
+  if (!alive(info.pid)) return;
   // Our own connections are closed by now; anything still connected is another tradewire process.
   const clients = await redisCommand(info.port, 'INFO clients');
+  if (clients === null) return;
   const connected = Number(/connected_clients:(\d+)/.exec(clients ?? '')?.[1] ?? '0');
   if (connected > 1) return; // 1 = this INFO connection; leave it for the others, they reuse it.
   try {

@@ -105,11 +105,15 @@ describe('validateArticle', () => {
     expect(out.body).toBe('The Senate voted to tighten rules.\n\nThe bill goes to the House.');
   });
 
-  it('accepts a headline-only brief with an empty body', () => {
-    expect(validateArticle({ title: 'U.S. EXTENDS TARIFF EXCLUSIONS', body: '  ' }, 'r')).toEqual({
-      title: 'U.S. EXTENDS TARIFF EXCLUSIONS',
-      body: '',
-    });
+  it('rejects a record with a title but no text, with or without a body field', () => {
+    for (const rec of [
+      { title: 'U.S. EXTENDS TARIFF EXCLUSIONS', body: '  ' },
+      { title: 'x', body: '' },
+    ]) {
+      const err = thrown(() => validateArticle(rec, 'r'));
+      expect(err.code).toBe('ingest/no-text');
+      expect(err.message).toBe('no article text: the body is empty');
+    }
   });
 
   it('drops empty optional fields', () => {
