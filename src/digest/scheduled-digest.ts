@@ -8,6 +8,7 @@ import { parseQuery } from '../watch/query.ts';
 import { digestMessage, periodLabel, withSummary } from './build-digest.ts';
 import { rankStories } from './rank.ts';
 import { localDay } from './schedule.ts';
+import { validSchedule } from './schedule-schema.ts';
 
 export interface DigestDefaults {
   maxStories: number;
@@ -79,7 +80,9 @@ export async function buildScheduledDigest(
     intro?: ((stories: StoryItem[]) => Promise<string | null>) | null;
   },
 ): Promise<ScheduledDigest> {
-  const schedule = (await store.getSchedule(channel)) ?? defaultSchedule(channel, opts.defaults);
+  // Read through the same schema every writer uses: a row no surface would accept never shapes a digest.
+  const stored = await store.getSchedule(channel);
+  const schedule = stored ? validSchedule(stored) : defaultSchedule(channel, opts.defaults);
   const periodKey =
     opts.trigger === 'schedule' ? localDay(at, schedule.timezone) : `now-${at.toISOString().slice(0, 16)}`;
   const deliveryId = digestDeliveryId(channel, periodKey);

@@ -6,6 +6,7 @@ import {
   periodLabel,
   storyJson,
 } from '../digest/build-digest.ts';
+import { validSchedule } from '../digest/schedule-schema.ts';
 import { TradewireError } from '../errors.ts';
 import type { DigestJob } from '../queue/jobs.ts';
 import { DIGEST_QUEUE, type JobRef, jobId } from '../queue/names.ts';
@@ -45,7 +46,8 @@ export async function previewDigest(
   if (o.since >= o.until) {
     throw new TradewireError('cli/usage', `the window must start (${o.since}) before it ends (${o.until})`);
   }
-  const schedule = o.channel ? await deps.store.getSchedule(o.channel) : null;
+  const stored = o.channel ? await deps.store.getSchedule(o.channel) : null;
+  const schedule = stored ? validSchedule(stored) : null;
   const timezone = schedule?.timezone ?? 'UTC';
   const views = await digestForWindow(deps.store, {
     since: o.since,

@@ -54,7 +54,7 @@ export async function removeSchedule(
 
 export async function listSchedules(deps: Pick<UseCaseDeps, 'store'>): Promise<ScheduleView[]> {
   const now = new Date();
-  return (await deps.store.listSchedules()).map((s) => view(s, now));
+  return (await deps.store.listSchedules()).map((s) => view(validSchedule(s), now));
 }
 
 function view(s: Schedule, now: Date): ScheduleView {
