@@ -14,6 +14,11 @@ export interface DigestStoryJson {
   entities: Entities;
   instruments: string[];
   summarisedBy: string;
+  /**
+   * `stored`: the story's own summary; `provisional`: none is stored yet (its job is queued or the LLM
+   * is down), so this one was made on the fly offline and will be replaced.
+   */
+  summaryStatus: 'stored' | 'provisional';
   tradeRelevance: number;
   sources: StorySource[];
 }
@@ -55,6 +60,7 @@ export function storyJson(view: StoryView): DigestStoryJson {
     entities: s?.entities ?? { countries: [], people: [], organisations: [] },
     instruments: s?.instruments ?? [],
     summarisedBy: s?.summarisedBy ?? OFFLINE_SUMMARISER,
+    summaryStatus: s && s.version > 0 ? 'stored' : 'provisional',
     tradeRelevance: view.story.tradeRelevance,
     sources: view.sources,
   };
