@@ -146,3 +146,10 @@ export interface ThreadState {
   turns: ThreadTurn[];
   updatedAt: IsoDate;
 }
+
+/** Where stored articles come from (`/trade sources`). */
+export interface SourceInfo {
+  source: string;
+  articles: number;
+  lastPublished: IsoDate | null;
+}

@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Schedule, Watch } from '../domain.ts';
+import type { Schedule, SourceInfo, Watch } from '../domain.ts';
 import type { ErrorCode } from '../errors.ts';
 import type { Logger } from '../log.ts';
 import type { OutgoingMessage } from '../messages.ts';
@@ -84,12 +84,6 @@ export interface ChatRequest {
   replyRef?: string | undefined;
   /** For `action`: the button pressed and its value (e.g. `{ name: 'unwatch', value: 'w1a2b3c4' }`). */
   action?: { name: string; value: string } | undefined;
-}
-
-export interface SourceInfo {
-  source: string;
-  articles: number;
-  lastPublished: string | null;
 }
 
 /**

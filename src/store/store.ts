@@ -5,13 +5,13 @@ import type {
   DeliveryStatus,
   IngestStatus,
   Schedule,
+  SourceInfo,
   StoredSummary,
   Story,
   Summary,
   ThreadState,
   Watch,
 } from '../domain.ts';
-import type { SourceInfo } from '../platform/port.ts';
 
 /**
  * The repository port. SQLite (embedded default) implements it in ./sqlite; a PostgreSQL

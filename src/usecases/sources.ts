@@ -1,4 +1,4 @@
-import type { SourceInfo } from '../platform/port.ts';
+import type { SourceInfo } from '../domain.ts';
 import type { UseCaseDeps } from './deps.ts';
 
 /** The sources stored articles came from, most articles first (`/trade sources`). */

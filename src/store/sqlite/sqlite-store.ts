@@ -4,6 +4,7 @@ import type {
   DeliveryKind,
   DeliveryStatus,
   Schedule,
+  SourceInfo,
   StoredSummary,
   Story,
   Summary,
@@ -11,7 +12,6 @@ import type {
   Watch,
 } from '../../domain.ts';
 import { TradewireError } from '../../errors.ts';
-import type { SourceInfo } from '../../platform/port.ts';
 import type {
   ClaimResult,
   DigestCursor,
