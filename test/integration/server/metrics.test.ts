@@ -9,7 +9,7 @@ import { silentLogger } from '../../../src/log.ts';
 import { DIGEST_QUEUE, deliverQueue, INGEST_QUEUE, SUMMARISE_QUEUE } from '../../../src/queue/names.ts';
 import { startHttpServer } from '../../../src/server/http.ts';
 import { renderMetrics } from '../../../src/server/metrics.ts';
-import { addWatch } from '../../../src/watch/manage.ts';
+import { addWatch } from '../../../src/usecases/watches.ts';
 import { FakeOpenAI } from '../../fakes/openai.ts';
 
 /**
@@ -92,7 +92,7 @@ afterAll(async () => {
 describe('GET /metrics on a running pipeline', () => {
   it('counts the LLM calls, summaries, watch matches and deliveries the pipeline made', async () => {
     const before = (await scrape()).text;
-    await addWatch(app.store, 'console:desk', 'steel', { maxPerChannel: 50 });
+    await addWatch(app, { channel: 'console:desk', query: 'steel' });
     // One summary request is rejected (HTTP 400, not retried): that story falls back to offline.
     fake.enqueue({ status: 400, body: { error: { message: 'bad request', type: 'invalid_request_error' } } });
     const report = await ingestFiles(app, [TRADE_WEEK], { wait: true, timeoutMs: 60_000 });
