@@ -49,6 +49,7 @@ export const ConfigSchema = z.object({
   TRADEWIRE_DIGEST_MAX_STORIES: positiveInt(10),
   TRADEWIRE_MIN_RELEVANCE: z.coerce.number().min(0).max(1).default(0),
   TRADEWIRE_LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
+  TRADEWIRE_LOG_FORMAT: optionalString.pipe(z.enum(['json', 'pretty']).optional()),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   INGEST_API_TOKEN: optionalString,
   TRADEWIRE_ALLOW_PRIVATE_URLS: bool.default(false),
@@ -83,6 +84,8 @@ export interface Config {
   digestMaxStories: number;
   minRelevance: number;
   logLevel: RawConfig['TRADEWIRE_LOG_LEVEL'];
+  /** Unset: readable lines when stderr is a terminal, JSON lines otherwise. */
+  logFormat: RawConfig['TRADEWIRE_LOG_FORMAT'];
   port: number;
   ingestApiToken: string | undefined;
   allowPrivateUrls: boolean;
@@ -134,6 +137,7 @@ export function loadConfig(env: Record<string, string | undefined> = readEnv()):
     digestMaxStories: c.TRADEWIRE_DIGEST_MAX_STORIES,
     minRelevance: c.TRADEWIRE_MIN_RELEVANCE,
     logLevel: c.TRADEWIRE_LOG_LEVEL,
+    logFormat: c.TRADEWIRE_LOG_FORMAT,
     port: c.PORT,
     ingestApiToken: c.INGEST_API_TOKEN,
     allowPrivateUrls: c.TRADEWIRE_ALLOW_PRIVATE_URLS,

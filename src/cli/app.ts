@@ -64,7 +64,7 @@ export function openApp(opts: AppOptions): App {
   const env = { ...(opts.env ?? readEnv()) };
   if (opts.dataDir) env.TRADEWIRE_DATA_DIR = opts.dataDir;
   const config = loadConfig(env);
-  const log = createLogger(config.logLevel);
+  const log = createLogger(config.logLevel, { format: config.logFormat });
   const store = new SqliteStore(join(config.dataDir, 'tradewire.db'));
   const llm = createLlm({
     model: config.llm.model,

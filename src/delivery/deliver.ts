@@ -1,6 +1,9 @@
+import { platformOf } from '../channels.ts';
 import type { DeliveryKind } from '../domain.ts';
 import { TradewireError } from '../errors.ts';
+import { type Logger, silentLogger } from '../log.ts';
 import { type OutgoingMessage, storyIdsOf } from '../messages.ts';
+import { deliveries } from '../metrics.ts';
 import type { DeliveryTarget, PostedMessage } from '../platform/port.ts';
 import type { Store } from '../store/store.ts';
 
@@ -35,9 +38,11 @@ export async function deliver(
   store: Store,
   target: DeliveryTarget,
   req: DeliveryRequest,
-  opts: { leaseMs?: number } = {},
+  opts: { leaseMs?: number; log?: Logger } = {},
 ): Promise<DeliveryOutcome> {
   const kind: DeliveryKind = req.message.kind;
+  const log = (opts.log ?? silentLogger).child({ delivery: req.deliveryId, channel: req.channel });
+  const platform = platformOf(req.channel) ?? 'unknown';
   const claim = await store.claimDelivery({
     id: req.deliveryId,
     channel: req.channel,
@@ -46,7 +51,11 @@ export async function deliver(
     watchId: req.message.kind === 'alert' ? req.message.watchId : null,
     leaseMs: opts.leaseMs ?? DELIVERY_LEASE_MS,
   });
-  if (claim.outcome === 'settled') return { status: 'already-delivered' };
+  if (claim.outcome === 'settled') {
+    deliveries.inc({ platform, status: 'already-delivered' });
+    log.debug('already delivered: not posting again');
+    return { status: 'already-delivered' };
+  }
   if (claim.outcome === 'busy') {
     // Another worker holds the lease (or died holding it). The queue delays the job without using an
     // attempt, so a crashed holder can never exhaust the survivor's retries.
@@ -80,6 +89,11 @@ export async function deliver(
       await store.settleDelivery(req.deliveryId, status, {
         reason: err instanceof Error ? err.message : String(err),
       });
+      deliveries.inc({ platform, status });
+      log.warn(status === 'rate-limited' ? 'delivery rate-limited' : 'delivery failed', {
+        attempt: claim.delivery.attempts,
+        err,
+      });
       throw err;
     }
   }
@@ -90,6 +104,11 @@ export async function deliver(
     digestCursor: req.digestCursor ? { channel: req.channel, ...req.digestCursor } : undefined,
   });
   await rememberThread(store, req, posted);
+  deliveries.inc({ platform, status: 'delivered' });
+  log.info(recovered ? 'delivered (recovered: already posted before a crash)' : 'delivered', {
+    kind,
+    ref: posted.ref,
+  });
   return { status: 'delivered', posted, recovered };
 }
 

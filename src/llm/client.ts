@@ -1,6 +1,7 @@
 import OpenAI, { APIConnectionError, APIConnectionTimeoutError, APIError } from 'openai';
 import type { z } from 'zod';
-import { TradewireError } from '../errors.ts';
+import { isTradewireError, TradewireError } from '../errors.ts';
+import { llmErrors, llmRequestSeconds, llmRequests, llmTokens } from '../metrics.ts';
 import { jsonSchemaResponseFormat } from './json-schema.ts';
 import { type RateLimiter, sharedRateLimiter } from './rate-limiter.ts';
 
@@ -76,20 +77,21 @@ export function createLlm(settings: LlmSettings, deps: LlmDeps = {}): Llm | null
         });
       }
       await limiter.acquire();
-      let completion: OpenAI.Chat.ChatCompletion;
-      try {
-        completion = await client.chat.completions.create({
+      const completion = await measured('chat', model, () =>
+        client.chat.completions.create({
           model,
           messages,
           response_format: responseFormat,
           temperature: 0.2,
           ...(opts.maxTokens === undefined ? {} : { max_tokens: opts.maxTokens }),
-        });
-      } catch (err) {
-        throw mapError(err, model);
-      }
-      usage.promptTokens += completion.usage?.prompt_tokens ?? 0;
-      usage.completionTokens += completion.usage?.completion_tokens ?? 0;
+        }),
+      );
+      const promptTokens = completion.usage?.prompt_tokens ?? 0;
+      const completionTokens = completion.usage?.completion_tokens ?? 0;
+      usage.promptTokens += promptTokens;
+      usage.completionTokens += completionTokens;
+      llmTokens.inc({ kind: 'prompt' }, promptTokens);
+      llmTokens.inc({ kind: 'completion' }, completionTokens);
       const choice = completion.choices?.[0];
       if (choice?.message?.refusal || choice?.finish_reason === 'content_filter') {
         throw new TradewireError(
@@ -116,16 +118,10 @@ export function createLlm(settings: LlmSettings, deps: LlmDeps = {}): Llm | null
     for (let start = 0; start < texts.length; start += EMBED_BATCH) {
       const batch = texts.slice(start, start + EMBED_BATCH);
       await limiter.acquire();
-      let res: OpenAI.CreateEmbeddingResponse;
-      try {
-        res = await client.embeddings.create({
-          model: embeddingModel,
-          input: batch,
-          encoding_format: 'float',
-        });
-      } catch (err) {
-        throw mapError(err, embeddingModel);
-      }
+      const res = await measured('embed', embeddingModel, () =>
+        client.embeddings.create({ model: embeddingModel, input: batch, encoding_format: 'float' }),
+      );
+      llmTokens.inc({ kind: 'prompt' }, res.usage?.prompt_tokens ?? 0);
       const vectors = [...(res.data ?? [])].sort((a, b) => a.index - b.index).map((d) => d.embedding);
       const valid = vectors.every((v) => Array.isArray(v) && v.every((x) => typeof x === 'number'));
       if (vectors.length !== batch.length || !valid) {
@@ -139,7 +135,38 @@ export function createLlm(settings: LlmSettings, deps: LlmDeps = {}): Llm | null
     return out;
   }
 
-  return { model, completeJson, embed };
+  return {
+    model,
+    completeJson: <T>(opts: CompleteJsonOptions<T>) => countingErrors(completeJson(opts)),
+    embed: (texts) => countingErrors(embed(texts)),
+  };
+}
+
+type LlmOperation = 'chat' | 'embed';
+
+/** One SDK call, timed and counted; what it throws is mapped to a coded error. */
+async function measured<T>(operation: LlmOperation, model: string, call: () => Promise<T>): Promise<T> {
+  const done = llmRequestSeconds.startTimer({ operation });
+  try {
+    const out = await call();
+    llmRequests.inc({ operation, outcome: 'ok' });
+    return out;
+  } catch (err) {
+    llmRequests.inc({ operation, outcome: 'error' });
+    throw mapError(err, model);
+  } finally {
+    done();
+  }
+}
+
+/** Every failure of an LLM operation (after the SDK's retries, refusals, unusable output) by code. */
+async function countingErrors<T>(p: Promise<T>): Promise<T> {
+  try {
+    return await p;
+  } catch (err) {
+    llmErrors.inc({ code: isTradewireError(err) ? err.code : 'llm/other' });
+    throw err;
+  }
 }
 
 type ParseOutcome<T> = { ok: true; value: T } | { ok: false; problem: string };

@@ -9,6 +9,7 @@ import { ingestArticle } from '../ingest/ingest-article.ts';
 import type { Llm } from '../llm/client.ts';
 import type { Logger } from '../log.ts';
 import { storyIdsOf } from '../messages.ts';
+import { deliveries } from '../metrics.ts';
 import type { DeliveryTarget, PlatformName } from '../platform/port.ts';
 import type { Store } from '../store/store.ts';
 import { summariseStory } from '../summarise/summarise-story.ts';
@@ -85,7 +86,10 @@ async function recordUndeliverable(deps: PipelineDeps, req: DeliveryRequest, pla
     watchId: req.message.kind === 'alert' ? req.message.watchId : null,
     leaseMs: 1_000,
   });
-  if (claim.outcome === 'claimed') await deps.store.settleDelivery(req.deliveryId, 'failed', { reason });
+  if (claim.outcome === 'claimed') {
+    await deps.store.settleDelivery(req.deliveryId, 'failed', { reason });
+    deliveries.inc({ platform: platform ?? 'unknown', status: 'failed' });
+  }
 }
 
 export function summariseRef(storyId: string, version: number): JobRef {
@@ -180,12 +184,7 @@ async function processDeliver(
   target: DeliveryTarget,
   job: Job<DeliveryRequest>,
 ): Promise<StepResult> {
-  const out = await deliver(deps.store, target, job.data);
-  if (out.status === 'delivered' && out.recovered) {
-    deps.log.info('delivery recovered after a crash: already posted, not posting again', {
-      delivery: job.data.deliveryId,
-    });
-  }
+  await deliver(deps.store, target, job.data, { log: deps.log });
   return { next: [] };
 }
 
@@ -193,10 +192,12 @@ async function processDeliver(
  * Errors decide retries: a TradewireError that retrying cannot fix fails the job at once; a platform
  * rate limit with Retry-After pauses the whole queue for that long without using up an attempt.
  */
-function guarded<T, R>(log: Logger, fn: (job: Job<T>) => Promise<R>): Processor<T, R> {
+function guarded<T, R>(parentLog: Logger, fn: (job: Job<T>, log: Logger) => Promise<R>): Processor<T, R> {
   return async (job, token) => {
+    // Every line logged while this job runs carries its queue and job id.
+    const log = parentLog.child({ queue: job.queueName, job: job.id });
     try {
-      return await fn(job);
+      return await fn(job, log);
     } catch (err) {
       if (err instanceof TradewireError) {
         if ((err.code === 'summarise/in-progress' || err.code === 'delivery/in-progress') && token) {
@@ -207,29 +208,16 @@ function guarded<T, R>(log: Logger, fn: (job: Job<T>) => Promise<R>): Processor<
         if (err.code === 'platform/rate-limited' && token) {
           // Delay this delivery only (its channel is the one being limited), without using an attempt:
           // other channels' deliveries on the same platform queue go on.
-          log.info('rate limited: delivery delayed', {
-            queue: job.queueName,
-            job: job.id,
-            retryAfterMs: err.retryAfterMs,
-          });
+          log.info('rate limited: delivery delayed', { retryAfterMs: err.retryAfterMs });
           await job.moveToDelayed(Date.now() + (err.retryAfterMs ?? 1_000), token);
           throw new DelayedError();
         }
         if (!err.retryable) {
-          log.warn('job failed permanently', {
-            queue: job.queueName,
-            job: job.id,
-            code: err.code,
-            err: err.message,
-          });
+          log.warn('job failed permanently', { attempt: job.attemptsMade + 1, err });
           throw new UnrecoverableError(`${err.code}: ${err.message}`);
         }
       }
-      log.warn('job failed, will retry', {
-        queue: job.queueName,
-        job: job.id,
-        err: err instanceof Error ? err.message : String(err),
-      });
+      log.warn('job failed, will retry', { attempt: job.attemptsMade + 1, err });
       throw err;
     }
   };
@@ -250,28 +238,37 @@ export function startWorkers(
   opts: { concurrency: number; pipeline?: boolean },
 ): WorkerSet {
   const workers: Worker[] = [];
-  const make = <T, R>(queue: string, concurrency: number, fn: (job: Job<T>) => Promise<R>): void => {
-    const worker = new Worker<T, R>(queue, guarded(deps.log, fn), {
-      connection: rt.connection(),
-      prefix: rt.prefix,
-      concurrency,
-      // Long LLM calls must not look stalled: renew the lock well within its duration.
-      lockDuration: 120_000,
-      maxStalledCount: 2,
-    });
-    worker.on('error', (err) => deps.log.error('worker error', { queue, err: err.message }));
+  const make = <T, R>(
+    queue: string,
+    concurrency: number,
+    fn: (job: Job<T>, deps: PipelineDeps) => Promise<R>,
+  ): void => {
+    // Each job's steps log through a child carrying its queue and job id.
+    const worker = new Worker<T, R>(
+      queue,
+      guarded(deps.log, (job, log) => fn(job, { ...deps, log })),
+      {
+        connection: rt.connection(),
+        prefix: rt.prefix,
+        concurrency,
+        // Long LLM calls must not look stalled: renew the lock well within its duration.
+        lockDuration: 120_000,
+        maxStalledCount: 2,
+      },
+    );
+    worker.on('error', (err) => deps.log.error('worker error', { queue, err }));
     workers.push(worker);
   };
   if (opts.pipeline !== false) {
-    make<IngestJob, IngestJobResult>(INGEST_QUEUE, 1, (job) => processIngest(rt, deps, job));
-    make<SummariseJob, StepResult>(SUMMARISE_QUEUE, opts.concurrency, (job) =>
-      processSummarise(rt, deps, job),
+    make<IngestJob, IngestJobResult>(INGEST_QUEUE, 1, (job, d) => processIngest(rt, d, job));
+    make<SummariseJob, StepResult>(SUMMARISE_QUEUE, opts.concurrency, (job, d) =>
+      processSummarise(rt, d, job),
     );
-    make<DigestJob, StepResult>(DIGEST_QUEUE, 2, (job) => processDigest(rt, deps, job));
-    make<AskJob, StepResult>(ASK_QUEUE, 2, (job) => processAsk(rt, deps, job));
+    make<DigestJob, StepResult>(DIGEST_QUEUE, 2, (job, d) => processDigest(rt, d, job));
+    make<AskJob, StepResult>(ASK_QUEUE, 2, (job, d) => processAsk(rt, d, job));
   }
   for (const [platform, target] of deps.targets) {
-    make<DeliveryRequest, StepResult>(deliverQueue(platform), 4, (job) => processDeliver(deps, target, job));
+    make<DeliveryRequest, StepResult>(deliverQueue(platform), 4, (job, d) => processDeliver(d, target, job));
   }
   return {
     workers,

@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Logger } from '../log.ts';
 import type { HttpRoute } from '../platform/port.ts';
+import { METRICS_CONTENT_TYPE } from './metrics.ts';
 
 /**
  * The HTTP surface of `tradewire run`: /healthz and /metrics now; Slack events and the ingest API
@@ -21,10 +22,7 @@ export async function startHttpServer(
 ): Promise<{ server: Server; port: number }> {
   const server = createServer((req, res) => {
     void handle(req, res, deps).catch((err: unknown) => {
-      deps.log.error('http handler failed', {
-        path: req.url,
-        err: err instanceof Error ? err.message : String(err),
-      });
+      deps.log.error('http handler failed', { path: req.url, err });
       if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' });
       res.end('{"error":"internal"}');
     });
@@ -47,8 +45,9 @@ async function handle(req: IncomingMessage, res: ServerResponse, deps: HttpDeps)
     return;
   }
   if (req.method === 'GET' && path === '/metrics') {
-    res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' });
-    res.end(await deps.metrics());
+    const body = await deps.metrics();
+    res.writeHead(200, { 'content-type': METRICS_CONTENT_TYPE });
+    res.end(body);
     return;
   }
   const route = deps.routes?.get(path);

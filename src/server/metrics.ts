@@ -1,35 +1,88 @@
+import { collectDefaultMetrics, Gauge } from 'prom-client';
+import { registry } from '../metrics.ts';
 import type { QueueRuntime } from '../queue/runtime.ts';
 import type { Store } from '../store/store.ts';
-import { summariseStats } from '../summarise/summarise-story.ts';
 
-/** Prometheus text exposition: queue depths, pipeline counters, ledger outcomes. */
-export async function renderMetrics(rt: QueueRuntime, store: Store, queues: string[]): Promise<string> {
-  const lines: string[] = [
-    '# HELP tradewire_queue_jobs Jobs per queue and state.',
-    '# TYPE tradewire_queue_jobs gauge',
-  ];
-  for (const name of queues) {
-    const counts = await rt.queue(name).getJobCounts('waiting', 'active', 'delayed', 'failed', 'completed');
-    for (const [state, n] of Object.entries(counts)) {
-      lines.push(`tradewire_queue_jobs{queue="${name}",state="${state}"} ${n}`);
-    }
+/**
+ * GET /metrics: the process registry (src/metrics.ts counters, Node's default process metrics) plus
+ * gauges read at scrape time. Queue depths come from BullMQ's getJobCounts (a few Redis counts per
+ * queue). Article and story totals are COUNT(*)s, so they are cached for COUNTS_TTL_MS: a scrape
+ * every few seconds never turns into a table scan every few seconds.
+ */
+
+export const METRICS_CONTENT_TYPE: string = registry.contentType;
+
+/** How stale the article/story totals may be. */
+export const COUNTS_TTL_MS = 60_000;
+
+const JOB_STATES = ['waiting', 'active', 'delayed', 'failed', 'completed'] as const;
+
+interface Source {
+  rt: QueueRuntime;
+  store: Store;
+  queues: string[];
+}
+
+/** The runtime being scraped: one per process, set by the latest renderMetrics call. */
+let source: Source | null = null;
+let counts: { at: number; store: Store; value: Promise<{ articles: number; stories: number }> } | null = null;
+let defaultsOn = false;
+
+function storeCounts(store: Store): Promise<{ articles: number; stories: number }> {
+  if (!counts || counts.store !== store || Date.now() - counts.at > COUNTS_TTL_MS) {
+    const value = Promise.all([store.articleCount(), store.storyCount()]).then(([articles, stories]) => ({
+      articles,
+      stories,
+    }));
+    counts = { at: Date.now(), store, value };
+    // A failed count is retried at the next scrape, not cached for a minute.
+    value.catch(() => {
+      if (counts?.value === value) counts = null;
+    });
   }
-  lines.push(
-    '# HELP tradewire_summaries_total Summaries by path since start.',
-    '# TYPE tradewire_summaries_total counter',
-  );
-  lines.push(`tradewire_summaries_total{by="llm"} ${summariseStats.llmCalls}`);
-  lines.push(`tradewire_summaries_total{by="cache"} ${summariseStats.cacheHits}`);
-  lines.push(`tradewire_summaries_total{by="offline"} ${summariseStats.offline}`);
-  lines.push(`tradewire_llm_failures_total ${summariseStats.llmFailures}`);
-  lines.push(`tradewire_llm_tokens_total{kind="prompt"} ${summariseStats.promptTokens}`);
-  lines.push(`tradewire_llm_tokens_total{kind="completion"} ${summariseStats.completionTokens}`);
-  lines.push('# TYPE tradewire_articles gauge', `tradewire_articles ${await store.articleCount()}`);
-  lines.push('# TYPE tradewire_stories gauge', `tradewire_stories ${await store.storyCount()}`);
-  const byStatus = new Map<string, number>();
-  for (const d of await store.listDeliveries({ limit: 10_000 }))
-    byStatus.set(d.status, (byStatus.get(d.status) ?? 0) + 1);
-  lines.push('# TYPE tradewire_recent_deliveries gauge');
-  for (const [status, n] of byStatus) lines.push(`tradewire_recent_deliveries{status="${status}"} ${n}`);
-  return `${lines.join('\n')}\n`;
+  return counts.value;
+}
+
+new Gauge({
+  name: 'tradewire_queue_jobs',
+  help: 'Jobs per queue and state (BullMQ counts in Redis, read at scrape time).',
+  labelNames: ['queue', 'state'] as const,
+  registers: [registry],
+  async collect() {
+    if (!source) return;
+    const { rt, queues } = source;
+    const all = await Promise.all(queues.map((q) => rt.queue(q).getJobCounts(...JOB_STATES)));
+    for (const [i, queue] of queues.entries()) {
+      for (const state of JOB_STATES) this.set({ queue, state }, all[i]?.[state] ?? 0);
+    }
+  },
+});
+
+new Gauge({
+  name: 'tradewire_articles',
+  help: `Articles in the store (a count cached for ${COUNTS_TTL_MS / 1000}s).`,
+  registers: [registry],
+  async collect() {
+    if (source) this.set((await storeCounts(source.store)).articles);
+  },
+});
+
+new Gauge({
+  name: 'tradewire_stories',
+  help: `Stories in the store (a count cached for ${COUNTS_TTL_MS / 1000}s).`,
+  registers: [registry],
+  async collect() {
+    if (source) this.set((await storeCounts(source.store)).stories);
+  },
+});
+
+/** Prometheus text exposition of everything this process measures (content type: METRICS_CONTENT_TYPE). */
+export async function renderMetrics(rt: QueueRuntime, store: Store, queues: string[]): Promise<string> {
+  source = { rt, store, queues };
+  if (!defaultsOn) {
+    // Only the process that serves /metrics pays for the default collectors (event-loop monitor, GC observer).
+    collectDefaultMetrics({ register: registry });
+    defaultsOn = true;
+  }
+  return registry.metrics();
 }

@@ -3,6 +3,7 @@ import { isTradewireError, TradewireError } from '../errors.ts';
 import type { Llm } from '../llm/client.ts';
 import { loadPrompt } from '../llm/prompts.ts';
 import type { Logger } from '../log.ts';
+import { summaries } from '../metrics.ts';
 import type { Store, StoryArticle } from '../store/store.ts';
 import { summariseWithLlm, summaryCacheKey } from './llm-summariser.ts';
 import { summariseOffline } from './offline.ts';
@@ -25,7 +26,7 @@ export type SummariseOutcome =
   | { status: 'up-to-date'; version: number }
   | { status: 'missing' };
 
-/** Counters a benchmark or /metrics can read. */
+/** Counters a benchmark can read synchronously (/metrics has its own: src/metrics.ts). */
 export const summariseStats = {
   llmCalls: 0,
   llmFailures: 0,
@@ -116,6 +117,7 @@ async function summariseNow(deps: SummariseDeps, storyId: string): Promise<Summa
     summary = offlineSummary(articles);
   }
   await store.saveSummary({ ...summary, storyId, version, summarisedBy, promptVersion });
+  summaries.inc({ path: summarisedBy === OFFLINE_SUMMARISER ? 'offline' : cached ? 'cache' : 'llm' });
   return { status: 'summarised', version, summarisedBy, cached, fallback };
 }
 

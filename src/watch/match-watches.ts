@@ -1,5 +1,6 @@
 import type { DeliveryRequest } from '../delivery/deliver.ts';
 import type { Watch } from '../domain.ts';
+import { watchMatches } from '../metrics.ts';
 import type { Store, StoryView } from '../store/store.ts';
 import { storyItem } from '../stories/story-item.ts';
 import { type MatchableStory, prepareStory } from './match.ts';
@@ -95,7 +96,9 @@ export async function alertsForStory(
   if (!view) return [];
   const item = storyItem(view);
   const bodies = (await store.storyArticles(storyId)).map((a) => a.body);
-  return (await matcher.match(view, bodies)).map(({ watch, terms }) => ({
+  const matches = await matcher.match(view, bodies);
+  watchMatches.inc(matches.length);
+  return matches.map(({ watch, terms }) => ({
     deliveryId: alertDeliveryId(watch.id, storyId),
     channel: watch.channel,
     message: { kind: 'alert', watchId: watch.id, query: watch.query, matchedTerms: terms, story: item },
