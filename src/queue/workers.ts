@@ -190,7 +190,7 @@ async function processDeliver(
 
 /**
  * Errors decide retries: a TradewireError that retrying cannot fix fails the job at once; a platform
- * rate limit with Retry-After pauses the whole queue for that long without using up an attempt.
+ * rate limit with Retry-After delays that one job (its channel) for that long without using up an attempt.
  */
 function guarded<T, R>(parentLog: Logger, fn: (job: Job<T>, log: Logger) => Promise<R>): Processor<T, R> {
   return async (job, token) => {
