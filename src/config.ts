@@ -53,6 +53,18 @@ export const ConfigSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   INGEST_API_TOKEN: optionalString,
   TRADEWIRE_ALLOW_PRIVATE_URLS: bool.default(false),
+  TRADEWIRE_INGEST_MAX_BYTES: positiveInt(10 * 1024 * 1024),
+  TRADEWIRE_USER_AGENT: z
+    .string()
+    .min(1)
+    .default('Tradewire/0.1 (trade news reader; feed and article fetcher)'),
+  TRADEWIRE_FETCH_TIMEOUT_MS: positiveInt(15_000),
+  TRADEWIRE_FETCH_MAX_BYTES: positiveInt(5 * 1024 * 1024),
+  TRADEWIRE_FETCH_MAX_REDIRECTS: z.coerce.number().int().min(0).max(20).default(5),
+  TRADEWIRE_FEED_BACKFILL: z.coerce.number().int().min(0).default(20),
+  TRADEWIRE_FEED_MAX_FAILURES: positiveInt(5),
+  TRADEWIRE_FEED_TEASER_CHARS: z.coerce.number().int().min(0).default(600),
+  TRADEWIRE_FEED_CONCURRENCY: positiveInt(8),
   SLACK_BOT_TOKEN: optionalString,
   SLACK_SIGNING_SECRET: optionalString,
   SLACK_APP_TOKEN: optionalString,
@@ -89,6 +101,20 @@ export interface Config {
   port: number;
   ingestApiToken: string | undefined;
   allowPrivateUrls: boolean;
+  /** Largest request body `POST /v1/articles` reads, in bytes. */
+  ingestMaxBytes: number;
+  /** Outbound fetches of feeds and article pages (src/sources/safe-fetch.ts). */
+  fetch: { userAgent: string; timeoutMs: number; maxBytes: number; maxRedirects: number };
+  feeds: {
+    /** Items ingested from a feed's first poll; older ones are only marked as seen. */
+    backfill: number;
+    /** Consecutive failed polls after which a feed is disabled (and its channel told once). */
+    maxFailures: number;
+    /** An item whose text is shorter than this is a teaser: its article page is fetched. */
+    teaserChars: number;
+    /** Feeds polled at once by one worker. */
+    concurrency: number;
+  };
   slack: {
     botToken: string | undefined;
     signingSecret: string | undefined;
@@ -141,6 +167,19 @@ export function loadConfig(env: Record<string, string | undefined> = readEnv()):
     port: c.PORT,
     ingestApiToken: c.INGEST_API_TOKEN,
     allowPrivateUrls: c.TRADEWIRE_ALLOW_PRIVATE_URLS,
+    ingestMaxBytes: c.TRADEWIRE_INGEST_MAX_BYTES,
+    fetch: {
+      userAgent: c.TRADEWIRE_USER_AGENT,
+      timeoutMs: c.TRADEWIRE_FETCH_TIMEOUT_MS,
+      maxBytes: c.TRADEWIRE_FETCH_MAX_BYTES,
+      maxRedirects: c.TRADEWIRE_FETCH_MAX_REDIRECTS,
+    },
+    feeds: {
+      backfill: c.TRADEWIRE_FEED_BACKFILL,
+      maxFailures: c.TRADEWIRE_FEED_MAX_FAILURES,
+      teaserChars: c.TRADEWIRE_FEED_TEASER_CHARS,
+      concurrency: c.TRADEWIRE_FEED_CONCURRENCY,
+    },
     slack: {
       botToken: c.SLACK_BOT_TOKEN,
       signingSecret: c.SLACK_SIGNING_SECRET,

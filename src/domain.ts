@@ -89,7 +89,7 @@ export interface Story {
   wantedSummaryVersion: number;
 }
 
-export type DeliveryKind = 'digest' | 'alert' | 'answer' | 'update';
+export type DeliveryKind = 'digest' | 'alert' | 'answer' | 'update' | 'notice';
 export type DeliveryStatus = 'pending' | 'delivered' | 'filtered-out' | 'rate-limited' | 'failed';
 
 /** One row of the delivery ledger: the exactly-once guard and the "why wasn't this posted?" record. */

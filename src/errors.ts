@@ -36,7 +36,17 @@ export type ErrorCode =
   | 'platform/rate-limited'
   | 'platform/rejected'
   | 'store/not-found'
-  | 'cli/usage';
+  | 'cli/usage'
+  | 'fetch/bad-url'
+  | 'fetch/blocked'
+  | 'fetch/timeout'
+  | 'fetch/too-large'
+  | 'fetch/redirects'
+  | 'fetch/http'
+  | 'fetch/network'
+  | 'feed/parse'
+  | 'feed/not-found'
+  | 'feed/invalid';
 
 export class TradewireError extends Error {
   readonly code: ErrorCode;

@@ -61,7 +61,14 @@ export interface UpdateMessage {
   version: number;
 }
 
-export type OutgoingMessage = DigestMessage | AlertMessage | AnswerMessage | UpdateMessage;
+/** An operator notice (a feed disabled after repeated failures): no stories, plain words. */
+export interface NoticeMessage {
+  kind: 'notice';
+  title: string;
+  text: string;
+}
+
+export type OutgoingMessage = DigestMessage | AlertMessage | AnswerMessage | UpdateMessage | NoticeMessage;
 
 export function storyIdsOf(m: OutgoingMessage): string[] {
   switch (m.kind) {
@@ -72,5 +79,7 @@ export function storyIdsOf(m: OutgoingMessage): string[] {
       return [m.story.storyId];
     case 'answer':
       return [...new Set(m.citations.map((c) => c.storyId))];
+    case 'notice':
+      return [];
   }
 }

@@ -69,5 +69,7 @@ export function renderText(m: OutgoingMessage, maxChars = Number.POSITIVE_INFINI
       return [`Story updated (v${m.version})`, ...storyBlock(m.story)].join('\n');
     case 'answer':
       return answerText(m);
+    case 'notice':
+      return `Notice: ${clean(m.title)}\n${clean(m.text)}`;
   }
 }

@@ -5,7 +5,7 @@ import { TradewireError } from '../errors.ts';
 import { joinParagraphs, normaliseLine } from './normalise.ts';
 
 /** The parts of linkedom's DOM this module walks (linkedom's own types are not the DOM lib's). */
-interface DomNode {
+export interface DomNode {
   nodeType: number;
   nodeName: string;
   textContent: string | null;
@@ -61,7 +61,7 @@ const AD_LABEL =
   /^(?:advertisement|advertising|ad|sponsored(?: content)?|scroll to continue(?: with content)?)$/i;
 
 /** Text of a subtree as paragraphs: each block element (and <br>) ends the current paragraph. */
-function paragraphsOf(root: DomNode): string[] {
+export function paragraphsOf(root: DomNode): string[] {
   const out: string[] = [];
   let current = '';
   const flush = (): void => {
