@@ -27,7 +27,6 @@ for (const [net, prefix] of [
 for (const [net, prefix] of [
   ['::', 128],
   ['::1', 128],
-  ['::ffff:0:0', 96], // IPv4-mapped: would bypass the IPv4 rules
   ['64:ff9b::', 96], // NAT64: can reach any IPv4 address
   ['100::', 64],
   ['2001:db8::', 32],
@@ -45,6 +44,8 @@ export function isBlockedAddress(address: string): boolean {
   const ip = address.startsWith('[') && address.endsWith(']') ? address.slice(1, -1) : address;
   const family = isIP(ip);
   if (family === 0) return true;
+  // IPv4-mapped IPv6 (::ffff:a.b.c.d) would bypass the IPv4 rules. (Not a BlockList subnet: BlockList
+  // matches plain IPv4 addresses against it too.) Resolvers and URL parsing give the canonical form.
   if (family === 6 && /^::ffff:/i.test(ip)) return true;
   return BLOCKED.check(ip, isIPv4(ip) ? 'ipv4' : 'ipv6');
 }

@@ -22,17 +22,15 @@ export async function upsertFeedScheduler(
   feed: Pick<Feed, 'id' | 'everyMs'>,
 ): Promise<void> {
   const data: FeedJob = { feedId: feed.id };
-  await rt
-    .queue(FEEDS_QUEUE)
-    .upsertJobScheduler(
-      schedulerId(feed.id),
-      { every: feed.everyMs },
-      {
-        name: 'poll',
-        data,
-        opts: { attempts: 1, removeOnComplete: { count: 1000 }, removeOnFail: { count: 1000 } },
-      },
-    );
+  await rt.queue(FEEDS_QUEUE).upsertJobScheduler(
+    schedulerId(feed.id),
+    { every: feed.everyMs },
+    {
+      name: 'poll',
+      data,
+      opts: { attempts: 1, removeOnComplete: { count: 1000 }, removeOnFail: { count: 1000 } },
+    },
+  );
 }
 
 export async function removeFeedScheduler(rt: QueueRuntime, feedId: string): Promise<void> {

@@ -25,6 +25,8 @@ export interface FetchPolicy {
   allowPrivate: boolean;
   /** DNS resolution (dns.lookup by default); tests point a hostname at a local server with it. */
   lookup?: LookupFunction | undefined;
+  /** The address rule (isBlockedAddress by default); tests narrow it to let one loopback port through. */
+  isBlocked?: ((address: string) => boolean) | undefined;
 }
 
 export interface FetchResult {
@@ -49,14 +51,14 @@ const blocked = (what: string, address: string): TradewireError =>
   });
 
 /** A lookup that refuses hostnames with any blocked address, honouring `all` as net.connect asks. */
-function guardedLookup(base: LookupFunction): LookupFunction {
+function guardedLookup(base: LookupFunction, isBlocked: (address: string) => boolean): LookupFunction {
   return (hostname, options, callback) => {
     base(hostname, { ...options, all: true }, (err, addresses) => {
       if (err) return callback(err, '', 4);
       const list = (
         Array.isArray(addresses) ? addresses : [{ address: addresses, family: 4 }]
       ) as LookupAddress[];
-      const bad = list.find((a) => isBlockedAddress(a.address));
+      const bad = list.find((a) => isBlocked(a.address));
       if (bad || list.length === 0) {
         return callback(blocked(hostname, bad?.address ?? 'nothing') as NodeJS.ErrnoException, '', 4);
       }
@@ -121,7 +123,8 @@ const tooLarge = (url: string, maxBytes: number) =>
 
 export function createSafeFetcher(policy: FetchPolicy): SafeFetcher {
   const base: LookupFunction = policy.lookup ?? (dnsLookup as unknown as LookupFunction);
-  const lookup = policy.allowPrivate ? base : guardedLookup(base);
+  const isBlocked = policy.isBlocked ?? isBlockedAddress;
+  const lookup = policy.allowPrivate ? base : guardedLookup(base, isBlocked);
   // Keep-alive pools per fetcher: a socket opened under one policy is never reused under another.
   const agents = {
     'http:': new http.Agent({ keepAlive: true, maxSockets: 32 }),
@@ -131,7 +134,7 @@ export function createSafeFetcher(policy: FetchPolicy): SafeFetcher {
   const once = (url: URL, headers: Record<string, string>, signal: AbortSignal) =>
     new Promise<IncomingMessage>((resolve, reject) => {
       const host = url.hostname.replace(/^\[|\]$/g, '');
-      if (!policy.allowPrivate && isIP(host) !== 0 && isBlockedAddress(host)) {
+      if (!policy.allowPrivate && isIP(host) !== 0 && isBlocked(host)) {
         return reject(blocked(url.host, host));
       }
       const mod = url.protocol === 'https:' ? https : http;
