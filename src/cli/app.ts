@@ -7,6 +7,8 @@ import type { Platform } from '../platform/port.ts';
 import { PlatformRegistry } from '../platform/registry.ts';
 import { QueueRuntime } from '../queue/runtime.ts';
 import { type PipelineDeps, startWorkers, type WorkerSet } from '../queue/workers.ts';
+import type { FeedStore } from '../store/feeds.ts';
+import { SqliteFeedStore } from '../store/sqlite/sqlite-feeds.ts';
 import { SqliteStore } from '../store/sqlite/sqlite-store.ts';
 import type { Store } from '../store/store.ts';
 import type { UseCaseDeps } from '../usecases/deps.ts';
@@ -19,6 +21,8 @@ import { WatchMatcher } from '../watch/match-watches.ts';
 export interface App {
   config: Config;
   store: Store;
+  /** Feed subscriptions and poll state (same database as `store`). */
+  feeds: FeedStore;
   llm: Llm | null;
   log: Logger;
   platforms: PlatformRegistry;
@@ -66,6 +70,7 @@ export function openApp(opts: AppOptions): App {
   const config = loadConfig(env);
   const log = createLogger(config.logLevel, { format: config.logFormat });
   const store = new SqliteStore(join(config.dataDir, 'tradewire.db'));
+  const feeds = new SqliteFeedStore(join(config.dataDir, 'tradewire.db'));
   const llm = createLlm({
     model: config.llm.model,
     timeoutMs: config.llm.timeoutMs,
@@ -115,6 +120,7 @@ export function openApp(opts: AppOptions): App {
   return {
     config,
     store,
+    feeds,
     llm,
     log,
     platforms,
@@ -127,6 +133,7 @@ export function openApp(opts: AppOptions): App {
       await workers?.close();
       if (runtime) await (await runtime).close();
       await Promise.allSettled(platforms.all().map((p) => p.close()));
+      await feeds.close();
       await store.close();
     },
   };

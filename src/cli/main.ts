@@ -5,6 +5,7 @@ import { type App, openApp } from './app.ts';
 import { answerText, askCommand } from './commands/ask.ts';
 import { DEMO_CHANNEL, resetDemoDir, runDemo } from './commands/demo.ts';
 import { digestCommand } from './commands/digest.ts';
+import { registerFeedCommands } from './commands/feeds.ts';
 import { ingestFiles } from './commands/ingest.ts';
 import { registerScheduleCommands, registerWatchCommands } from './commands/manage.ts';
 import { runService } from './commands/run.ts';
@@ -174,6 +175,7 @@ export function buildProgram(): Command {
   const hooks = { withApp, print, common };
   registerWatchCommands(program, hooks);
   registerScheduleCommands(program, hooks);
+  registerFeedCommands(program, hooks);
 
   common(
     program
