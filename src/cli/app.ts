@@ -108,6 +108,7 @@ export function openApp(opts: AppOptions): App {
   const deps: UseCaseDeps = {
     config,
     store,
+    feeds,
     llm,
     log,
     platforms,

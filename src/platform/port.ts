@@ -86,6 +86,16 @@ export interface ChatRequest {
   action?: { name: string; value: string } | undefined;
 }
 
+/** A subscribed feed as `/trade sources` shows it. */
+export interface FeedInfo {
+  id: string;
+  url: string;
+  title: string | null;
+  status: 'active' | 'disabled';
+  lastSuccessAt: string | null;
+  lastError: string | null;
+}
+
 /**
  * What the core answers to a chat request: data, not text. Each adapter words it for its users
  * (ephemeral message, interaction reply). An answer or digest itself arrives later as a delivery.
@@ -99,7 +109,7 @@ export type ChatReply =
   | { kind: 'watches'; watches: Watch[] }
   | { kind: 'schedule-set'; schedule: Schedule; next: string }
   | { kind: 'schedule-removed'; channel: string; removed: boolean }
-  | { kind: 'sources'; sources: SourceInfo[] }
+  | { kind: 'sources'; sources: SourceInfo[]; feeds?: FeedInfo[] }
   /** Not for the bot (a reply in a thread it did not start, an empty mention): say nothing. */
   | { kind: 'ignored'; reason: string }
   | { kind: 'error'; code: ErrorCode; message: string };

@@ -6,6 +6,8 @@ import { describeError, TradewireError } from '../errors.ts';
 import { articleId } from '../ingest/ingest-article.ts';
 import type { Logger } from '../log.ts';
 import type { HttpRoute } from '../platform/port.ts';
+import type { UseCaseDeps } from '../usecases/deps.ts';
+import { submitArticles } from '../usecases/submit.ts';
 import { parseBatch } from './ingest-records.ts';
 import { readCappedBody } from './read-body.ts';
 
@@ -97,4 +99,13 @@ export function ingestApiRoute(deps: IngestApiDeps): HttpRoute {
       errors: batch.errors,
     });
   };
+}
+
+/** The route `tradewire run` mounts at INGEST_PATH: records go through submitArticles, enqueue only. */
+export function ingestRoute(deps: UseCaseDeps): HttpRoute {
+  return ingestApiRoute({
+    config: deps.config,
+    log: deps.log,
+    submit: (items) => submitArticles(deps, items, { wait: false }),
+  });
 }

@@ -4,7 +4,7 @@ import { requestAnswer } from './ask.ts';
 import type { UseCaseDeps } from './deps.ts';
 import { digestNow } from './digest.ts';
 import { removeSchedule, setSchedule } from './schedules.ts';
-import { listSources } from './sources.ts';
+import { listFeedSources, listSources } from './sources.ts';
 import { addWatch, listWatches, removeWatch } from './watches.ts';
 
 /** The chat verbs, the same on every platform (`/trade <verb> …`). */
@@ -16,7 +16,7 @@ export const CHAT_VERBS: ReadonlyArray<{ usage: string; description: string }> =
   { usage: 'watch <query>', description: 'alert this channel when a matching story arrives' },
   { usage: 'unwatch <id>', description: 'stop one of this channel’s watches' },
   { usage: 'watches', description: "list this channel's watches" },
-  { usage: 'sources', description: 'list the sources articles come from' },
+  { usage: 'sources', description: 'list the sources articles come from, and subscribed feeds' },
   { usage: 'help', description: 'show this list' },
 ];
 
@@ -110,7 +110,7 @@ async function command(deps: UseCaseDeps, req: ChatRequest): Promise<ChatReply> 
     case 'watches':
       return { kind: 'watches', watches: await listWatches(deps, req.channel) };
     case 'sources':
-      return { kind: 'sources', sources: await listSources(deps) };
+      return { kind: 'sources', sources: await listSources(deps), feeds: await listFeedSources(deps) };
     default:
       throw new UsageError(`unknown command "${verb}"; try \`help\``);
   }
@@ -161,10 +161,18 @@ export function replyText(r: ChatReply): string {
       return `Daily digest at ${r.schedule.time} ${r.schedule.timezone}; next ${r.next}.`;
     case 'schedule-removed':
       return r.removed ? 'Daily digest turned off.' : 'This channel had no daily digest.';
-    case 'sources':
-      return r.sources.length === 0
-        ? 'No articles stored yet.'
-        : r.sources.map((s) => `${s.source} (${s.articles})`).join('\n');
+    case 'sources': {
+      const lines =
+        r.sources.length === 0
+          ? ['No articles stored yet.']
+          : r.sources.map((s) => `${s.source} (${s.articles})`);
+      for (const f of r.feeds ?? []) {
+        const health =
+          f.status === 'disabled' ? 'disabled' : f.lastSuccessAt ? `ok ${f.lastSuccessAt}` : 'not polled yet';
+        lines.push(`feed ${f.id} ${f.title ?? f.url} (${health})`);
+      }
+      return lines.join('\n');
+    }
     case 'ignored':
       return '';
     case 'error':

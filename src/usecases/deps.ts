@@ -4,6 +4,7 @@ import type { Logger } from '../log.ts';
 import type { Platform } from '../platform/port.ts';
 import type { PlatformRegistry } from '../platform/registry.ts';
 import type { QueueRuntime } from '../queue/runtime.ts';
+import type { FeedStore } from '../store/feeds.ts';
 import type { Store } from '../store/store.ts';
 
 /**
@@ -13,6 +14,8 @@ import type { Store } from '../store/store.ts';
 export interface UseCaseDeps {
   config: Config;
   store: Store;
+  /** Feed subscriptions (absent where a caller has no feeds: `/trade sources` then lists articles only). */
+  feeds?: FeedStore | undefined;
   llm: Llm | null;
   log: Logger;
   /** Platforms configured in this deployment, by name. */

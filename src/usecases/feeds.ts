@@ -8,14 +8,27 @@ import type { QueueRuntime } from '../queue/runtime.ts';
 import { isBlockedAddress } from '../sources/address-policy.ts';
 import { plannedPoll, removeFeedScheduler, upsertFeedScheduler } from '../sources/feed-worker.ts';
 import type { Feed, FeedStore } from '../store/feeds.ts';
+import type { UseCaseDeps } from './deps.ts';
 
-/** What feed management needs: a subset of UseCaseDeps plus the feed store. */
+/** What feed management needs: a subset of UseCaseDeps, with the feed store present. */
 export interface FeedDeps {
   config: Pick<Config, 'allowPrivateUrls'>;
   feeds: FeedStore;
   platforms: Pick<PlatformRegistry, 'requireChannel'>;
   queues(): Promise<QueueRuntime>;
   log: Logger;
+}
+
+/** The feed deps of the use-case deps; 'config/invalid' when this composition wired no feed store. */
+export function feedDeps(deps: UseCaseDeps): FeedDeps {
+  if (!deps.feeds) throw new TradewireError('config/invalid', 'no feed store is configured in this process');
+  return {
+    config: deps.config,
+    feeds: deps.feeds,
+    platforms: deps.platforms,
+    queues: deps.queues,
+    log: deps.log,
+  };
 }
 
 /** A feed as `feeds list` and `/trade sources` show it. */

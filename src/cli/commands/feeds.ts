@@ -1,23 +1,11 @@
 import type { Command } from 'commander';
-import { PlatformRegistry } from '../../platform/registry.ts';
-import type { FeedDeps, FeedView } from '../../usecases/feeds.ts';
-import type { App } from '../app.ts';
+import type { FeedView } from '../../usecases/feeds.ts';
 import type { CliHooks } from './manage.ts';
 
 type O = { dataDir?: string; json?: boolean };
 
 /** The use cases are loaded when a feeds command runs, not at every CLI start. */
 const useCases = () => import('../../usecases/feeds.ts');
-
-function feedDeps(app: App): FeedDeps {
-  return {
-    config: app.config,
-    feeds: app.feeds,
-    platforms: new PlatformRegistry(app.platforms.values()),
-    queues: () => app.queues(),
-    log: app.log,
-  };
-}
 
 function every(ms: number): string {
   const units: Array<[number, string]> = [
@@ -62,9 +50,9 @@ export function registerFeedCommands(program: Command, h: CliHooks): void {
       .option('--every <interval>', 'poll interval, e.g. 10m, 1h, 1h30m', '10m')
       .option('--channel <id>', 'channel told if the feed keeps failing, e.g. console:desk'),
   ).action(async (url: string, o: O & { every: string; channel?: string }) => {
-    const { addFeed, parseEvery } = await useCases();
+    const { addFeed, feedDeps, parseEvery } = await useCases();
     await h.withApp(o, async (app) => {
-      const { feed, created } = await addFeed(feedDeps(app), {
+      const { feed, created } = await addFeed(feedDeps(app.deps), {
         url,
         everyMs: parseEvery(o.every),
         channel: o.channel,
@@ -77,16 +65,16 @@ export function registerFeedCommands(program: Command, h: CliHooks): void {
     });
   });
   h.common(feeds.command('list')).action(async (o: O) => {
-    const { listFeeds } = await useCases();
+    const { feedDeps, listFeeds } = await useCases();
     await h.withApp(o, async (app) => {
-      const list = await listFeeds(feedDeps(app));
+      const list = await listFeeds(feedDeps(app.deps));
       h.print(o, { feeds: list }, list.map(describeFeed).join('\n') || 'no feeds');
     });
   });
   h.common(feeds.command('remove').argument('<id>')).action(async (id: string, o: O) => {
-    const { removeFeed } = await useCases();
+    const { feedDeps, removeFeed } = await useCases();
     await h.withApp(o, async (app) => {
-      await removeFeed(feedDeps(app), id);
+      await removeFeed(feedDeps(app.deps), id);
       h.print(o, { removed: id }, `removed feed ${id}`);
     });
   });

@@ -1,8 +1,11 @@
 import type { HttpRoute, InboundConnection } from '../../platform/port.ts';
 import { syncDigestSchedulers } from '../../queue/digest-schedulers.ts';
 import { ASK_QUEUE, DIGEST_QUEUE, deliverQueue, INGEST_QUEUE, SUMMARISE_QUEUE } from '../../queue/names.ts';
+import { enqueueDeliveries } from '../../queue/workers.ts';
 import { startHttpServer } from '../../server/http.ts';
+import { INGEST_PATH, ingestRoute } from '../../server/ingest-route.ts';
 import { renderMetrics } from '../../server/metrics.ts';
+import { FEEDS_QUEUE, startFeedPolling } from '../../sources/feed-service.ts';
 import { chatHandler } from '../../usecases/chat.ts';
 import type { App } from '../app.ts';
 
@@ -16,11 +19,22 @@ export async function runService(app: App, opts: { port?: number; signal: AbortS
   await app.startWorkers();
   await syncDigestSchedulers(rt, await app.store.listSchedules());
   const names = app.platforms.names();
-  const queues = [INGEST_QUEUE, SUMMARISE_QUEUE, DIGEST_QUEUE, ASK_QUEUE, ...names.map(deliverQueue)];
+  const queues = [
+    INGEST_QUEUE,
+    SUMMARISE_QUEUE,
+    DIGEST_QUEUE,
+    ASK_QUEUE,
+    FEEDS_QUEUE,
+    ...names.map(deliverQueue),
+  ];
+  const feeds = await startFeedPolling(rt, app.deps, (req) =>
+    enqueueDeliveries(rt, app.pipelineDeps(), [req]),
+  );
 
   const handler = chatHandler(app.deps);
   const inbound: Array<{ name: string; conn: InboundConnection }> = [];
   const routes = new Map<string, HttpRoute>();
+  if (app.config.ingestApiToken) routes.set(INGEST_PATH, ingestRoute(app.deps));
   for (const p of app.platforms.all()) {
     if (!p.connect) continue;
     const conn = p.connect(handler, app.log);
@@ -53,5 +67,6 @@ export async function runService(app: App, opts: { port?: number; signal: AbortS
     opts.signal.addEventListener('abort', () => resolve(), { once: true });
   });
   await Promise.allSettled(inbound.map(({ conn }) => conn.stop()));
+  await feeds.close();
   await new Promise<void>((resolve) => server.close(() => resolve()));
 }

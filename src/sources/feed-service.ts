@@ -1,0 +1,45 @@
+import type { DeliveryRequest } from '../delivery/deliver.ts';
+import type { QueueRuntime } from '../queue/runtime.ts';
+import type { UseCaseDeps } from '../usecases/deps.ts';
+import { submitArticles } from '../usecases/submit.ts';
+import { FEEDS_QUEUE, startFeedWorker, syncFeedSchedulers } from './feed-worker.ts';
+import { createSafeFetcher } from './safe-fetch.ts';
+
+export { FEEDS_QUEUE };
+
+/**
+ * Feed polling inside `tradewire run`: schedulers brought in line with the stored feeds, then the
+ * `feeds` worker, whose items go through submitArticles like every other source and whose notices go
+ * through the delivery ledger (`notify`, e.g. enqueueDeliveries).
+ */
+export async function startFeedPolling(
+  rt: QueueRuntime,
+  deps: UseCaseDeps,
+  notify: (req: DeliveryRequest) => Promise<unknown>,
+): Promise<{ close(): Promise<void> }> {
+  const feeds = deps.feeds;
+  if (!feeds) return { close: async () => {} };
+  await syncFeedSchedulers(rt, await feeds.listFeeds());
+  const { config } = deps;
+  const fetcher = createSafeFetcher({ ...config.fetch, allowPrivate: config.allowPrivateUrls });
+  const worker = startFeedWorker(
+    rt,
+    {
+      feeds,
+      fetcher,
+      submit: (items) => submitArticles(deps, items, { wait: false }),
+      notify: async (req) => {
+        await notify(req);
+      },
+      log: deps.log,
+      settings: config.feeds,
+    },
+    { concurrency: config.feeds.concurrency, log: deps.log },
+  );
+  return {
+    async close() {
+      await worker.close();
+      fetcher.close();
+    },
+  };
+}
