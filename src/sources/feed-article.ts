@@ -2,6 +2,7 @@ import type { ArticleInput } from '../domain.ts';
 import { describeError } from '../errors.ts';
 import { parseHtml } from '../ingest/parse-html.ts';
 import type { Logger } from '../log.ts';
+import { decodeBody } from './decode-body.ts';
 import type { FeedEntry } from './parse-feed.ts';
 import type { SafeFetcher } from './safe-fetch.ts';
 
@@ -24,7 +25,7 @@ export async function feedArticle(
   if (entry.url === undefined || entry.text.length >= ctx.teaserChars) return record;
   try {
     const page = await ctx.fetcher.get(entry.url, { accept: HTML_ACCEPT });
-    const extracted = parseHtml(page.body.toString('utf8'), page.url);
+    const extracted = parseHtml(decodeBody(page.body, page.headers['content-type']), page.url);
     if (extracted.body.length > entry.text.length) record.body = extracted.body;
     record.title ??= extracted.title;
     record.published ??= extracted.published;

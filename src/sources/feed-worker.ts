@@ -75,5 +75,9 @@ export function startFeedWorker(
     { connection: rt.connection(), prefix: rt.prefix, concurrency: opts.concurrency },
   );
   worker.on('error', (err) => opts.log.error('worker error', { queue: FEEDS_QUEUE, err: err.message }));
+  // Fetch and parse failures are outcomes; a throw here is the store or Redis failing under the poll.
+  worker.on('failed', (job, err) =>
+    opts.log.error('feed poll failed', { feed: job?.data.feedId, err: err.message }),
+  );
   return worker;
 }

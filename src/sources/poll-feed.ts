@@ -5,6 +5,7 @@ import { describeError } from '../errors.ts';
 import { validateArticle } from '../ingest/validate.ts';
 import type { Logger } from '../log.ts';
 import type { Feed, FeedStore } from '../store/feeds.ts';
+import { decodeBody } from './decode-body.ts';
 import { feedArticle } from './feed-article.ts';
 import { type FeedEntry, parseFeedDocument } from './parse-feed.ts';
 import type { SafeFetcher } from './safe-fetch.ts';
@@ -98,7 +99,7 @@ export async function pollFeed(deps: PollDeps, feedId: string): Promise<PollOutc
       await deps.feeds.updateFeed(feed.id, ok);
       return { status: 'unchanged' };
     }
-    const parsed = parseFeedDocument(res.body.toString('utf8'));
+    const parsed = parseFeedDocument(decodeBody(res.body, res.headers['content-type']));
     const { submitted, newItems } = await ingestEntries(deps, feed, parsed.title, parsed.entries);
     await deps.feeds.updateFeed(feed.id, {
       ...ok,

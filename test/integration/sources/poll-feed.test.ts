@@ -272,3 +272,14 @@ describe('pollFeed', () => {
     });
   });
 });
+
+describe('pollFeed charsets', () => {
+  it('decodes a feed in the charset its XML declaration names', async () => {
+    const xml = rss('Gazette', [
+      { guid: 'c1', title: 'Zölle auf Stahl erhöht', html: 'x', full: para('Stahl') },
+    ]).replace('encoding="UTF-8"', 'encoding="ISO-8859-1"');
+    fake.set('/latin1', { body: Buffer.from(xml, 'latin1'), type: 'application/rss+xml' });
+    await pollFeed(deps, (await addFeed('/latin1')).id);
+    expect(records().map((r) => r.title)).toEqual(['Zölle auf Stahl erhöht']);
+  });
+});
