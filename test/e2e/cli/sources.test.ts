@@ -85,7 +85,7 @@ describe('feeds and the ingest API through tradewire run', () => {
     const store = new SqliteStore(join(dir, 'tradewire.db'));
     try {
       const until = async (what: string, ok: () => Promise<boolean>) => {
-        const deadline = Date.now() + 40_000;
+        const deadline = Date.now() + 60_000;
         while (!(await ok())) {
           if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; stderr: ${stderr}`);
           await new Promise((r) => setTimeout(r, 200));
@@ -103,7 +103,7 @@ describe('feeds and the ingest API through tradewire run', () => {
           headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
           body: JSON.stringify([
             { url: 'http://orrin.example/steel', title: 'Orrin caps steel imports', body: para('Steel') },
-            { title: 'No body, bad date', published: 'soon' },
+            { title: 'Bad date', body: 'Orrin said it would decide soon.', published: 'soon' },
           ]),
         }),
       );
@@ -145,5 +145,5 @@ describe('feeds and the ingest API through tradewire run', () => {
     const gone = await runCli(['feeds', 'remove', badId], env);
     expect(gone.code).toBe(1);
     expect(gone.stderr).toMatch(/no feed/);
-  }, 120_000);
+  }, 240_000);
 });
