@@ -477,7 +477,7 @@ export class SqliteStore implements Store {
       digestCursor?: { channel: string; seq: number; periodKey: string } | undefined;
     } = {},
   ): Promise<void> {
-    this.write(() => {
+    return this.write(() => {
       this.q(
         `UPDATE deliveries SET status = ?, message_ref = coalesce(?, message_ref), reason = ?, updated_at = ?,
              lease_until = 0 WHERE id = ?`,
