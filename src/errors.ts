@@ -36,6 +36,8 @@ export type ErrorCode =
   | 'platform/rate-limited'
   | 'platform/rejected'
   | 'store/not-found'
+  | 'store/bad-query'
+  | 'store/contention'
   | 'cli/usage';
 
 export class TradewireError extends Error {
