@@ -1,7 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { ArticleInput, Schedule, StoredSummary, Summary, ThreadState, Watch } from '../../src/domain.ts';
+import type { Schedule, StoredSummary, Summary, ThreadState, Watch } from '../../src/domain.ts';
 import { ingestArticle } from '../../src/ingest/ingest-article.ts';
 import type { NewArticle, Store, StoryDecision } from '../../src/store/store.ts';
+import { eventCopy } from '../helpers/event-copies.ts';
 
 /**
  * The store conformance suite: what every implementation of the store port (src/store/store.ts) must
@@ -118,31 +119,6 @@ const thread = (threadId: string, question: string): ThreadState => ({
 });
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-/** Paragraphs of one synthetic event; copies differ in source and sign-off only. */
-function eventCopy(event: number, copy: number): ArticleInput {
-  const topics = [
-    ['steel', 'Mexico', 'safeguard duty of 25 percent on hot-rolled coil'],
-    ['soybeans', 'China', 'purchase commitment of 12 million tonnes'],
-    ['semiconductors', 'Japan', 'licence requirement for lithography equipment'],
-  ][event % 3]!;
-  const [good, country, measure] = topics;
-  const body = [
-    `${country} announced a ${measure} on Tuesday, trade officials said, in a move aimed at ${good} imports.`,
-    `The measure takes effect on the first of next month and runs for three years, according to the notice.`,
-    `Industry groups said the ${good} decision followed months of complaints about a surge in shipments.`,
-    `Officials in ${country} said they would review the ${measure} after eighteen months.`,
-    `Trading partners were notified through the usual channels, the ministry said in its statement.`,
-    copy === 0 ? '' : `Reporting by desk ${copy}.`,
-  ].join('\n\n');
-  return {
-    url: `https://news${copy}.example.test/event-${event}`,
-    source: `Outlet ${copy}`,
-    title: `${country} sets ${good} measure`,
-    published: at(event),
-    body,
-  };
-}
 
 export function describeStoreConformance(name: string, factory: StoreBackendFactory): void {
   describe(`store conformance: ${name}`, () => {
