@@ -1,5 +1,11 @@
 import { TradewireError } from '../errors.ts';
-import type { ArticleStore, IngestResult, NewArticle, StoryDecision } from '../store/store.ts';
+import type {
+  ArticleStore,
+  IngestResult,
+  NewArticle,
+  StoryCandidateRow,
+  StoryDecision,
+} from '../store/store.ts';
 import { decodeFingerprint } from './codec.ts';
 import type { Fingerprint, StoredFingerprint } from './fingerprint.ts';
 import { chooseStory, DEFAULT_GROUP_OPTIONS, isMaterialChange } from './group.ts';
@@ -51,7 +57,7 @@ async function decide(
   store: AssignStore,
   fp: Fingerprint,
   stored: StoredFingerprint,
-  rows: Awaited<ReturnType<AssignStore['storyCandidates']>>['candidates'],
+  rows: readonly StoryCandidateRow[],
 ): Promise<StoryDecision> {
   if (rows.length === 0) return { join: null };
   const match = chooseStory(
