@@ -438,6 +438,25 @@ export function describeStoreConformance(name: string, factory: StoreBackendFact
         expect(hits[0]?.articleId).toBe('eu');
       });
 
+      it('weighs title hits by titleWeight', async () => {
+        await addNew(
+          store,
+          article('inTitle', { title: 'Lumber review', passages: ['Ministers met on Monday.'] }),
+        );
+        await addNew(
+          store,
+          article('inText', {
+            title: 'Ministers met',
+            passages: ['The lumber review was discussed on Monday.'],
+          }),
+        );
+        const q = { terms: [t('lumber')], minMatch: 1, limit: 10 };
+        const order = async (titleWeight: number) =>
+          (await store.searchPassages({ ...q, titleWeight })).map((p) => p.articleId);
+        expect(await order(20)).toEqual(['inTitle', 'inText']);
+        expect(await order(0.01)).toEqual(['inText', 'inTitle']);
+      });
+
       it('searches a multi-word form as a phrase', async () => {
         expect(ids(await store.searchPassages({ terms: [t('liu he')], minMatch: 1, limit: 10 }))).toEqual([
           'cn',
