@@ -80,13 +80,16 @@ export class BandIndex {
       };
       if (newest.p) this.setFloor(Date.parse(newest.p));
       const floorIso = Number.isFinite(this.floor) ? new Date(this.floor).toISOString() : '';
+      // The bound first: this may run outside a transaction, and rows other processes store meanwhile
+      // (above it) are then caught up by the next lookup instead of being skipped.
+      const max = this.db.prepare('SELECT coalesce(max(rowid), 0) AS r FROM articles').get() as { r: number };
       const rows = this.db
         .prepare(
-          'SELECT rowid AS r, band_keys AS k, published AS p FROM articles WHERE published >= ? ORDER BY rowid',
+          `SELECT rowid AS r, band_keys AS k, published AS p FROM articles WHERE published >= ? AND rowid <= ?
+           ORDER BY rowid`,
         )
-        .iterate(floorIso) as IterableIterator<{ r: number; k: Buffer; p: string }>;
+        .iterate(floorIso, max.r) as IterableIterator<{ r: number; k: Buffer; p: string }>;
       for (const row of rows) this.insert(row.r, row.k, Date.parse(row.p));
-      const max = this.db.prepare('SELECT coalesce(max(rowid), 0) AS r FROM articles').get() as { r: number };
       this.lastRowid = max.r;
       return;
     }
