@@ -3,7 +3,7 @@
  *
  * Builds a SqliteStore in a temp dir from ../shared/data/reuters21578-dev.jsonl (skips when absent):
  * the first 10k records, then perturbed copies (unique token appended, dates shifted, new ids) up to
- * 100k. Articles go in through `store.ingestArticle` (passages from the real chunker, story grouping
+ * 100k. Articles go in through `store.addArticle` (passages from the real chunker, story grouping
  * skipped), batched in transactions. Then times 200 realistic questions through `retrieve` (and the
  * offline answerer end to end) against two baselines measured in the same run on the same
  * questions: a bare FTS5 MATCH on the first content word (no ranking), and the store's BM25
@@ -15,9 +15,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { answerQuestion } from '../src/ask/answer.ts';
 import { silentLogger } from '../src/log.ts';
-import { questionTerms, quotePhrase } from '../src/search/fts-query.ts';
 import { chunkPassages } from '../src/search/passages.ts';
+import { questionTerms } from '../src/search/question-terms.ts';
 import { retrieve } from '../src/search/retrieve.ts';
+import { quotePhrase } from '../src/store/sqlite/fts-match.ts';
 import { SqliteStore } from '../src/store/sqlite/sqlite-store.ts';
 import { SHARED_DATA } from '../test/helpers/cli.ts';
 
@@ -119,7 +120,7 @@ async function ingestUpTo(store: SqliteStore, target: number): Promise<void> {
     const passages = chunkPassages(body);
     if (passages.length === 0) passages.push(title);
     const published = publishedOf(row, copy * 400);
-    const write = store.ingestArticle(
+    const write = store.addArticle(
       {
         id: `reuters-${row.id}-c${copy}`,
         url: null,
@@ -135,8 +136,7 @@ async function ingestUpTo(store: SqliteStore, target: number): Promise<void> {
         bandKeys: [],
         passages,
       },
-      { from: published, to: published },
-      () => ({ join: null }),
+      { window: { from: published, to: published }, token: '0', decision: { join: null } },
     );
     pending.push(write);
     ingested++;
@@ -152,21 +152,22 @@ async function ingestUpTo(store: SqliteStore, target: number): Promise<void> {
   );
 }
 
-/** The first content word of a question, quoted for FTS5. */
+/** The first content word of a question. */
 function oneTerm(q: string): string | null {
   const term = questionTerms(q)[0];
-  return term ? quotePhrase(term.forms[0] ?? term.key) : null;
+  return term ? (term.forms[0] ?? term.key) : null;
 }
 
 async function measure(store: SqliteStore): Promise<number> {
   const bare = store.db.prepare('SELECT rowid FROM passages_fts WHERE passages_fts MATCH ? LIMIT 32');
   const baseline = await time('baseline: bare MATCH, one term', async (q) => {
-    const match = oneTerm(q);
+    const word = oneTerm(q);
+    const match = word ? quotePhrase(word) : null;
     if (match) bare.all(match);
   });
   const ranked = await time('baseline: store BM25 search, one term', async (q) => {
-    const match = oneTerm(q);
-    if (match) await store.searchPassages({ match, limit: 32 });
+    const word = oneTerm(q);
+    if (word) await store.searchPassages({ terms: [{ forms: [word] }], minMatch: 1, limit: 32 });
   });
   const r = await time('retrieve (limit 8)', (q) => retrieve(store, q, { limit: 8 }));
   await time('answerQuestion offline (end to end)', (q) =>

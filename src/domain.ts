@@ -104,6 +104,8 @@ export interface Delivery {
   reason: string | null;
   /** Platform message reference once posted (ts, message id, line number…). */
   messageRef: string | null;
+  /** Every platform message the post became, in order (a split digest has several); empty until posted. */
+  messageRefs: string[];
   attempts: number;
   createdAt: IsoDate;
   updatedAt: IsoDate;

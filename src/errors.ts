@@ -46,7 +46,9 @@ export type ErrorCode =
   | 'fetch/network'
   | 'feed/parse'
   | 'feed/not-found'
-  | 'feed/invalid';
+  | 'feed/invalid'
+  | 'store/bad-query'
+  | 'store/contention';
 
 export class TradewireError extends Error {
   readonly code: ErrorCode;

@@ -5,7 +5,7 @@ import { escapeAttr, escapeData } from '../llm/prompt-data.ts';
 import { loadPrompt } from '../llm/prompts.ts';
 import type { Logger } from '../log.ts';
 import type { AnswerCitation } from '../messages.ts';
-import { questionTerms, textKeys } from '../search/fts-query.ts';
+import { questionTerms, textKeys } from '../search/question-terms.ts';
 import { retrieve } from '../search/retrieve.ts';
 import type { Passage, Store } from '../store/store.ts';
 import { splitSentences } from '../text/sentences.ts';

@@ -1,4 +1,4 @@
-import { type QuestionTerm, questionTerms, textKeys } from '../search/fts-query.ts';
+import { type QuestionTerm, questionTerms, textKeys } from '../search/question-terms.ts';
 import type { Passage } from '../store/store.ts';
 import { splitSentences } from '../text/sentences.ts';
 import { STOPWORDS } from '../text/tokens.ts';

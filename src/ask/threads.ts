@@ -1,5 +1,5 @@
 import type { ThreadState, ThreadTurn } from '../domain.ts';
-import { type QuestionTerm, questionTerms } from '../search/fts-query.ts';
+import { type QuestionTerm, questionTerms } from '../search/question-terms.ts';
 
 /** Turns kept per thread: enough context for follow-ups, bounded storage. */
 export const MAX_TURNS = 10;

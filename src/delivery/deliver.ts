@@ -100,6 +100,7 @@ export async function deliver(
   // Settling and moving a digest's cursor happen in one transaction: no story is dropped or repeated.
   await store.settleDelivery(req.deliveryId, 'delivered', {
     messageRef: posted.ref,
+    messageRefs: posted.refs,
     reason: null,
     digestCursor: req.digestCursor ? { channel: req.channel, ...req.digestCursor } : undefined,
   });

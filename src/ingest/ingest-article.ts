@@ -1,12 +1,11 @@
 import { createHash } from 'node:crypto';
 import type { ArticleInput } from '../domain.ts';
 import { chunkPassages } from '../search/passages.ts';
-import type { IngestResult, Store, StoryDecision } from '../store/store.ts';
-import { decodeFingerprint, encodeFingerprint } from '../stories/codec.ts';
+import type { IngestResult, Store } from '../store/store.ts';
+import { assignStory } from '../stories/assign-story.ts';
+import { encodeFingerprint } from '../stories/codec.ts';
 import { fingerprint, toStored } from '../stories/fingerprint.ts';
-import { chooseStory, DEFAULT_GROUP_OPTIONS, isMaterialChange } from '../stories/group.ts';
 import { tradeRelevance } from '../stories/relevance.ts';
-import { windowAround } from '../stories/story-index.ts';
 import { deriveHeadline } from '../summarise/offline.ts';
 import { normaliseText } from '../text/tokens.ts';
 
@@ -46,7 +45,8 @@ export async function ingestArticle(
   const passages = chunkPassages(body);
   if (passages.length === 0) passages.push(title);
 
-  return store.ingestArticle(
+  return assignStory(
+    store,
     {
       id: articleId(input),
       url: input.url ?? null,
@@ -62,20 +62,7 @@ export async function ingestArticle(
       bandKeys: fp.bandKeys,
       passages,
     },
-    windowAround(published, DEFAULT_GROUP_OPTIONS.windowDays),
-    (rows, storyFingerprints): StoryDecision => {
-      const match = chooseStory(
-        fp,
-        rows.map((r) => ({
-          articleId: r.articleId,
-          storyId: r.storyId,
-          published: r.published,
-          fingerprint: decodeFingerprint(r.fingerprint),
-        })),
-      );
-      if (!match) return { join: null };
-      const material = isMaterialChange(stored, storyFingerprints(match.storyId).map(decodeFingerprint));
-      return { join: match.storyId, materialChange: material, score: match.score };
-    },
+    fp,
+    stored,
   );
 }

@@ -1,5 +1,5 @@
 /**
- * Word lists for question handling (src/search/fts-query.ts). Plain data.
+ * Word lists for question handling (src/search/question-terms.ts). Plain data.
  */
 
 /** Words that shape a question but say nothing about its topic. */

@@ -2,7 +2,8 @@ import { isTradewireError } from '../errors.ts';
 import type { Llm } from '../llm/client.ts';
 import type { Logger } from '../log.ts';
 import type { Passage, PassageQuery, Store } from '../store/store.ts';
-import { buildTieredMatches, type QuestionTerm, questionTerms } from './fts-query.ts';
+import { type QuestionTerm, questionTerms } from './question-terms.ts';
+import { type SearchTier, searchTiers } from './search-tiers.ts';
 
 export interface RetrieveOptions {
   /** Passages to return (default 8). */
@@ -12,6 +13,8 @@ export interface RetrieveOptions {
   since?: string | undefined;
   until?: string | undefined;
   source?: string | undefined;
+  /** Search only these stories. */
+  storyIds?: readonly string[] | undefined;
   /** Stories the conversation is about (thread context): their passages rank higher. */
   boostStoryIds?: readonly string[];
   /** Context words (e.g. the previous question in a thread), searched with a lower weight. */
@@ -23,7 +26,14 @@ export interface RetrieveOptions {
   log?: Logger;
 }
 
-export const RETRIEVE_DEFAULTS = { limit: 8, perStory: 2, extraWeight: 0.3, boost: 0.3 } as const;
+/** `titleWeight`: a question word in a passage's title counts three times one in its text. */
+export const RETRIEVE_DEFAULTS = {
+  limit: 8,
+  perStory: 2,
+  extraWeight: 0.3,
+  boost: 0.3,
+  titleWeight: 3,
+} as const;
 /** Candidates fetched per query, as a multiple of `limit`: room for dedupe and the per-story cap. */
 const OVERFETCH = 4;
 /** Scores closer than this (on the 0..~2 scale) count as a tie, which recency breaks. */
@@ -42,8 +52,8 @@ interface Candidate {
  * Passages that best answer `question`: BM25 over the FTS index (question terms at full weight,
  * thread context at `extraWeight`), thread stories boosted, identical text (syndicated copies)
  * kept once, at most `perStory` passages per story, the most recent first among equals.
- * Searches run in tiers (all terms, most terms, any term; see buildTieredMatches) so common words
- * do not make FTS5 score half the index. The returned `score` is the combined relevance (higher
+ * Searches run in tiers (all terms, most terms, any term; see searchTiers) so common words
+ * do not make the index score half its passages. The returned `score` is the combined relevance (higher
  * is better; 1 ≈ the best lexical hit).
  */
 export async function retrieve(
@@ -59,14 +69,20 @@ export async function retrieve(
   const extra: QuestionTerm[] = (opts.extraTerms ?? [])
     .flatMap((t) => questionTerms(t))
     .filter((t) => !mainKeys.has(t.key));
-  const filters = { since: opts.since, until: opts.until, source: opts.source };
+  const filters = {
+    since: opts.since,
+    until: opts.until,
+    source: opts.source,
+    storyIds: opts.storyIds,
+    titleWeight: RETRIEVE_DEFAULTS.titleWeight,
+  };
   const fetch = limit * OVERFETCH;
 
   // A strict tier with twice the passages needed is enough (room for syndicated copies).
   const tierStop = { enough: limit * 2, minimum: limit };
-  const mainTiers = buildTieredMatches(main);
+  const mainTiers = searchTiers(main);
   // Context words are searched next to the question's own words, never instead of them.
-  const contextTiers = extra.length > 0 ? buildTieredMatches(extra, main) : [];
+  const contextTiers = extra.length > 0 ? searchTiers(extra, main) : [];
   const [mainHits, contextHits] = await Promise.all([
     searchTiered(store, mainTiers, { limit: fetch, ...tierStop, ...filters }),
     searchTiered(store, contextTiers, { limit: fetch, ...tierStop, ...filters }),
@@ -111,21 +127,21 @@ export async function retrieve(
 
 /**
  * Runs the tiers (strictest first) and stops at the first with `enough` passages: looser tiers only
- * add passages that miss some of the question's words, and cost more (FTS5 scores every row an
- * expression matches). The any-term tier can match a large share of the index, so it runs only
+ * add passages that miss some of the question's words, and cost more (the index scores every row a
+ * search matches). The any-term tier can match a large share of the index, so it runs only
  * when the tier before it found fewer than `minimum`.
  */
 async function searchTiered(
   store: Pick<Store, 'searchPassages'>,
-  tiers: readonly string[],
-  q: Omit<PassageQuery, 'match'> & { enough: number; minimum: number },
+  tiers: readonly SearchTier[],
+  q: Omit<PassageQuery, keyof SearchTier> & { enough: number; minimum: number },
 ): Promise<Passage[]> {
   const { enough, minimum, ...query } = q;
   let previous: Passage[] = [];
-  for (const [i, match] of tiers.entries()) {
+  for (const [i, tier] of tiers.entries()) {
     const last = i === tiers.length - 1;
     if (last && i > 0 && previous.length >= minimum) return previous;
-    const hits = await store.searchPassages({ ...query, match });
+    const hits = await store.searchPassages({ ...query, ...tier });
     if (last || hits.length >= enough) return hits;
     previous = hits;
   }

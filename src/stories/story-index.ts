@@ -7,9 +7,9 @@ import type { StoryCandidate } from './group.ts';
  * bands and leading-sentence keys) with `fp`, published within [from, to] (inclusive ISO dates). The
  * cost of a lookup depends on the bucket sizes inside the window, not on the size of the archive.
  *
- * MemoryStoryIndex implements it for benchmarks and tests. The SQLite store does the same lookup inside
- * its write transaction with `BandIndex` (src/store/sqlite/band-index.ts): keys kept as a BLOB on the
- * article row and a per-process hash map, capped per key, then the stored fingerprints are loaded.
+ * MemoryStoryIndex implements it for benchmarks and tests. Stores answer the same lookup through
+ * `storyCandidates` (src/store/articles.ts); SQLite's `BandIndex` (src/store/sqlite/band-index.ts)
+ * keeps the keys as a BLOB on the article row and a per-process hash map, capped per key.
  */
 export interface StoryIndex {
   candidates(fp: Fingerprint, from: string, to: string): StoryCandidate[];

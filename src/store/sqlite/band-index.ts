@@ -8,8 +8,8 @@ import type Database from 'better-sqlite3';
  * with the archive and capped ingest at a few hundred articles/s. Here the keys live in one BLOB
  * column of the article row (one sequential write), and each process keeps a hash map of the keys of
  * articles published within `retainDays` of the newest one. The map is caught up from the table
- * (rowid > last seen) inside the write transaction before every lookup, so articles stored by other
- * processes are always seen. A lookup window older than the retained range falls back to scanning the
+ * (rowid > last seen) before every lookup, so articles stored by other processes are always seen
+ * (and, for a lookup inside the write transaction, every article stored before it). A lookup window older than the retained range falls back to scanning the
  * articles of that window (cost bounded by the window's volume, not the archive's).
  */
 export class BandIndex {
@@ -32,6 +32,11 @@ export class BandIndex {
       a[i] = toKey(k);
     });
     return Buffer.from(a.buffer, a.byteOffset, a.byteLength);
+  }
+
+  /** The highest article rowid the index has caught up to (rowids only grow: articles are never deleted). */
+  get seen(): number {
+    return this.lastRowid;
   }
 
   /** Rowids of articles sharing a key with `keys`, published within [from, to]. */
@@ -75,13 +80,16 @@ export class BandIndex {
       };
       if (newest.p) this.setFloor(Date.parse(newest.p));
       const floorIso = Number.isFinite(this.floor) ? new Date(this.floor).toISOString() : '';
+      // The bound first: this may run outside a transaction, and rows other processes store meanwhile
+      // (above it) are then caught up by the next lookup instead of being skipped.
+      const max = this.db.prepare('SELECT coalesce(max(rowid), 0) AS r FROM articles').get() as { r: number };
       const rows = this.db
         .prepare(
-          'SELECT rowid AS r, band_keys AS k, published AS p FROM articles WHERE published >= ? ORDER BY rowid',
+          `SELECT rowid AS r, band_keys AS k, published AS p FROM articles WHERE published >= ? AND rowid <= ?
+           ORDER BY rowid`,
         )
-        .iterate(floorIso) as IterableIterator<{ r: number; k: Buffer; p: string }>;
+        .iterate(floorIso, max.r) as IterableIterator<{ r: number; k: Buffer; p: string }>;
       for (const row of rows) this.insert(row.r, row.k, Date.parse(row.p));
-      const max = this.db.prepare('SELECT coalesce(max(rowid), 0) AS r FROM articles').get() as { r: number };
       this.lastRowid = max.r;
       return;
     }

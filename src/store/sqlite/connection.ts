@@ -22,7 +22,17 @@ export class SqliteConnection {
 
   private static readonly open = new Map<string, SqliteConnection>();
 
-  static acquire(file: string): SqliteConnection {
+  /**
+   * The process's connection to `file`. With `shared: false`, a connection of its own that sees only
+   * what is committed, as another process would (tests read through one to check durability; never
+   * write through two connections in one process, see above).
+   */
+  static acquire(file: string, opts: { shared?: boolean } = {}): SqliteConnection {
+    if (opts.shared === false) {
+      const own = new SqliteConnection(file);
+      own.refs = 1;
+      return own;
+    }
     let key = file;
     if (file !== ':memory:') {
       mkdirSync(dirname(resolve(file)), { recursive: true });
@@ -103,7 +113,7 @@ export class SqliteConnection {
   release(): void {
     if (--this.refs > 0) return;
     if (this.batch) this.commit();
-    SqliteConnection.open.delete(this.key);
+    if (SqliteConnection.open.get(this.key) === this) SqliteConnection.open.delete(this.key);
     if (this.db.open) this.db.close();
   }
 }

@@ -157,6 +157,11 @@ const MIGRATIONS: string[] = [
     PRIMARY KEY (feed_id, item_key)
   ) WITHOUT ROWID;
   `,
+  // Every platform message a delivery became (a split digest has several).
+  `
+  ALTER TABLE deliveries ADD COLUMN message_refs TEXT NOT NULL DEFAULT '[]';
+  UPDATE deliveries SET message_refs = json_array(message_ref) WHERE message_ref IS NOT NULL;
+  `,
 ];
 
 export function migrate(db: BetterSqlite3.Database): void {

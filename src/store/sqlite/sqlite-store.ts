@@ -13,41 +13,30 @@ import type {
 } from '../../domain.ts';
 import { TradewireError } from '../../errors.ts';
 import type {
+  CachedSummary,
+  CandidateSnapshot,
   ClaimResult,
   DigestCursor,
   IngestResult,
   NewArticle,
   Passage,
   PassageQuery,
+  SettleOptions,
+  StaleDecision,
   Store,
   StoryArticle,
-  StoryCandidateRow,
   StoryDecision,
-  StorySource,
   StoryView,
 } from '../store.ts';
-import { BandIndex } from './band-index.ts';
+import { addArticle, storyCandidates, storyFingerprints } from './article-writes.ts';
 import { SqliteConnection } from './connection.ts';
+import { searchPassages } from './passage-search.ts';
+import { StoryViews, toStory } from './story-views.ts';
 
 type Row = Record<string, unknown>;
 const str = (v: unknown): string => String(v);
 const strOrNull = (v: unknown): string | null => (v === null || v === undefined ? null : String(v));
 const now = (): string => new Date().toISOString();
-
-function toStory(r: Row): Story {
-  return {
-    id: str(r.id),
-    firstPublished: str(r.first_published),
-    lastPublished: str(r.last_published),
-    createdAt: str(r.created_at),
-    updatedAt: str(r.updated_at),
-    articleCount: Number(r.article_count),
-    sourceCount: Number(r.source_count),
-    tradeRelevance: Number(r.trade_relevance),
-    summaryVersion: Number(r.summary_version),
-    wantedSummaryVersion: Number(r.wanted_summary_version),
-  };
-}
 
 function toDelivery(r: Row): Delivery {
   return {
@@ -59,33 +48,28 @@ function toDelivery(r: Row): Delivery {
     watchId: strOrNull(r.watch_id),
     reason: strOrNull(r.reason),
     messageRef: strOrNull(r.message_ref),
+    messageRefs: JSON.parse(str(r.message_refs)) as string[],
     attempts: Number(r.attempts),
     createdAt: str(r.created_at),
     updatedAt: str(r.updated_at),
   };
 }
 
-const VIEW_CACHE_MAX = 50_000;
-/** What a cached story view depends on: a new summary version or a joining article invalidates it. */
-const stampOf = (r: Row): string => `${r.summary_version}:${r.article_count}:${r.updated_at}`;
-
 /** The embedded default store: one SQLite file in the data directory, WAL mode. */
 export class SqliteStore implements Store {
   private readonly conn: SqliteConnection;
   private closed = false;
-  private readonly viewCache = new Map<string, { stamp: string; view: StoryView }>();
+  private readonly views: StoryViews;
 
-  constructor(file: string) {
-    this.conn = SqliteConnection.acquire(file);
+  /** `privateConnection`: see SqliteConnection.acquire (for tests that read what is committed). */
+  constructor(file: string, opts: { privateConnection?: boolean } = {}) {
+    this.conn = SqliteConnection.acquire(file, { shared: !opts.privateConnection });
+    this.views = new StoryViews(this.conn);
   }
 
   /** The underlying database (benchmarks and tests inspect it). */
   get db(): Database.Database {
     return this.conn.db;
-  }
-
-  private get bands(): BandIndex {
-    return this.conn.bands;
   }
 
   private q(sql: string): Database.Statement {
@@ -96,118 +80,22 @@ export class SqliteStore implements Store {
     return this.conn.write(fn);
   }
 
-  async ingestArticle(
-    a: NewArticle,
+  async storyCandidates(
+    a: { id: string; bandKeys: readonly string[] },
     window: { from: string; to: string },
-    decide: (
-      candidates: StoryCandidateRow[],
-      storyFingerprints: (storyId: string) => string[],
-    ) => StoryDecision,
-  ): Promise<IngestResult> {
-    // IMMEDIATE: take the write lock before reading candidates, so two processes cannot both
-    // decide "new story" for two copies of the same story.
-    return this.write((): IngestResult => {
-      const existing = this.q('SELECT story_id FROM articles WHERE id = ?').get(a.id) as Row | undefined;
-      if (existing) {
-        return { articleId: a.id, storyId: str(existing.story_id), status: 'duplicate', summaryDue: false };
-      }
-      const candidates = this.candidates(a.bandKeys, window);
-      const decision =
-        candidates.length === 0 ? { join: null } : decide(candidates, (s) => this.fingerprints(s));
-      const ts = now();
-      let storyId: string;
-      let summaryDue: boolean;
-      if (decision.join === null) {
-        storyId = a.id;
-        const seq = (this.q('SELECT coalesce(max(seq), 0) + 1 AS n FROM stories').get() as Row).n;
-        this.q(
-          `INSERT INTO stories (id, seq, first_published, last_published, created_at, updated_at, article_count,
-               source_count, trade_relevance) VALUES (?, ?, ?, ?, ?, ?, 1, 1, ?)`,
-        ).run(storyId, seq, a.published, a.published, ts, ts, a.tradeRelevance);
-        summaryDue = true;
-      } else {
-        storyId = decision.join;
-        summaryDue = decision.materialChange;
-      }
-      const insertArticle = this.q(
-        `INSERT INTO articles (id, story_id, url, source, title, title_derived, published, ingested_at, body,
-             content_hash, trade_relevance, fingerprint, band_keys) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      );
-      const keys = BandIndex.encode(a.bandKeys);
-      const inserted = insertArticle.run(
-        a.id,
-        storyId,
-        a.url,
-        a.source,
-        a.title,
-        a.titleDerived ? 1 : 0,
-        a.published,
-        a.ingestedAt,
-        a.body,
-        a.contentHash,
-        a.tradeRelevance,
-        a.fingerprint,
-        keys,
-      );
-      this.bands.added(Number(inserted.lastInsertRowid), keys, a.published);
-      const passage = this.q(
-        'INSERT INTO passages (article_id, story_id, source, url, title, published, text) VALUES (?, ?, ?, ?, ?, ?, ?)',
-      );
-      const fts = this.q('INSERT INTO passages_fts (rowid, title, text) VALUES (?, ?, ?)');
-      for (const text of a.passages) {
-        const info = passage.run(a.id, storyId, a.source, a.url, a.title, a.published, text);
-        fts.run(info.lastInsertRowid, a.title, text);
-      }
-      if (decision.join !== null) {
-        this.q(
-          `UPDATE stories SET
-               first_published = min(first_published, ?), last_published = max(last_published, ?),
-               updated_at = ?, article_count = article_count + 1,
-               source_count = (SELECT count(DISTINCT source) FROM articles WHERE story_id = ?),
-               trade_relevance = max(trade_relevance, ?),
-               wanted_summary_version = wanted_summary_version + ?
-             WHERE id = ?`,
-        ).run(a.published, a.published, ts, storyId, a.tradeRelevance, summaryDue ? 1 : 0, storyId);
-        if (summaryDue) {
-          const v = (
-            this.q('SELECT wanted_summary_version AS v FROM stories WHERE id = ?').get(storyId) as Row
-          ).v;
-          this.q(
-            'INSERT OR REPLACE INTO story_changes (story_id, version, article_id, reason, at) VALUES (?, ?, ?, ?, ?)',
-          ).run(storyId, v, a.id, 'material-new-content', ts);
-        }
-      }
-      return {
-        articleId: a.id,
-        storyId,
-        status: decision.join === null ? 'new' : 'joined-story',
-        summaryDue,
-      };
-    });
+  ): Promise<CandidateSnapshot> {
+    return storyCandidates(this.conn, a, window);
   }
 
-  private candidates(bandKeys: string[], window: { from: string; to: string }): StoryCandidateRow[] {
-    if (bandKeys.length === 0) return [];
-    const fetch = this.q('SELECT id, story_id, published, fingerprint FROM articles WHERE rowid = ?');
-    const out: StoryCandidateRow[] = [];
-    for (const rowid of this.bands.lookup(bandKeys, window.from, window.to)) {
-      const a = fetch.get(rowid) as Row | undefined;
-      if (a) {
-        out.push({
-          articleId: str(a.id),
-          storyId: str(a.story_id),
-          published: str(a.published),
-          fingerprint: str(a.fingerprint),
-        });
-      }
-    }
-    return out;
+  async storyFingerprints(storyId: string): Promise<string[]> {
+    return storyFingerprints(this.conn, storyId);
   }
 
-  private fingerprints(storyId: string): string[] {
-    return (
-      this.q('SELECT fingerprint FROM articles WHERE story_id = ? LIMIT 200').all(storyId) as Row[]
-    ).map((r) => str(r.fingerprint));
+  async addArticle(
+    a: NewArticle,
+    placement: { window: { from: string; to: string }; token: string; decision: StoryDecision },
+  ): Promise<IngestResult | StaleDecision> {
+    return this.write(() => addArticle(this.conn, a, placement));
   }
 
   async getStory(id: string): Promise<Story | null> {
@@ -232,79 +120,9 @@ export class SqliteStore implements Store {
     }));
   }
 
-  /**
-   * Views for many story rows (at least id, summary_version, article_count, updated_at). Views are
-   * cached per story, keyed by what changes them, so a thousand channels building digests at 08:00
-   * read each story once; the keys are always read fresh, so other processes' writes are seen.
-   */
-  private views(rows: Row[]): StoryView[] {
-    const out: StoryView[] = [];
-    const missing: Row[] = [];
-    for (const r of rows) {
-      const hit = this.viewCache.get(str(r.id));
-      if (hit && hit.stamp === stampOf(r)) out.push(hit.view);
-      else missing.push(r);
-    }
-    if (missing.length === 0) return out; // already in the caller's order
-    const loaded = new Map(this.loadViews(missing).map((v) => [v.story.id, v]));
-    for (const r of missing) {
-      const v = loaded.get(str(r.id))!;
-      if (this.viewCache.size >= VIEW_CACHE_MAX)
-        this.viewCache.delete(this.viewCache.keys().next().value ?? '');
-      this.viewCache.set(v.story.id, { stamp: stampOf(r), view: v });
-    }
-    // Keep the caller's order.
-    return rows.map((r) => {
-      const v = loaded.get(str(r.id));
-      return v ?? this.viewCache.get(str(r.id))!.view;
-    });
-  }
-
-  /** Many stories in three queries (not three per story); `keys` need only carry `id`. */
-  private loadViews(keys: Row[]): StoryView[] {
-    if (keys.length === 0) return [];
-    const ids = JSON.stringify(keys.map((r) => str(r.id)));
-    const rows = this.q('SELECT st.* FROM json_each(?) j JOIN stories st ON st.id = j.value').all(
-      ids,
-    ) as Row[];
-    const summaries = new Map<string, StoredSummary>();
-    for (const r of this.q(
-      `SELECT s.* FROM json_each(?) j JOIN stories st ON st.id = j.value
-       JOIN summaries s ON s.story_id = st.id AND s.version = st.summary_version`,
-    ).all(ids) as Row[]) {
-      summaries.set(str(r.story_id), {
-        ...(JSON.parse(str(r.json)) as Summary),
-        storyId: str(r.story_id),
-        version: Number(r.version),
-        summarisedBy: str(r.summarised_by),
-        promptVersion: str(r.prompt_version),
-        createdAt: str(r.created_at),
-      });
-    }
-    const sources = new Map<string, StorySource[]>();
-    for (const r of this.q(
-      `SELECT a.story_id, a.id, a.source, a.url, a.title, a.published FROM json_each(?) j
-       JOIN articles a ON a.story_id = j.value ORDER BY a.published, a.ingested_at, a.id`,
-    ).all(ids) as Row[]) {
-      const list = sources.get(str(r.story_id)) ?? [];
-      list.push({
-        articleId: str(r.id),
-        source: str(r.source),
-        url: strOrNull(r.url),
-        title: str(r.title),
-        published: str(r.published),
-      });
-      sources.set(str(r.story_id), list);
-    }
-    return rows.map((r) => {
-      const story = toStory(r);
-      return { story, summary: summaries.get(story.id) ?? null, sources: sources.get(story.id) ?? [] };
-    });
-  }
-
   async storyView(storyId: string): Promise<StoryView | null> {
     const r = this.q('SELECT * FROM stories WHERE id = ?').get(storyId) as Row | undefined;
-    return r ? (this.views([r])[0] ?? null) : null;
+    return r ? (this.views.of([r])[0] ?? null) : null;
   }
 
   async storiesPublishedBetween(since: string, until: string): Promise<StoryView[]> {
@@ -312,7 +130,7 @@ export class SqliteStore implements Store {
       `SELECT * FROM stories WHERE id IN (SELECT DISTINCT story_id FROM articles WHERE published >= ? AND published < ?)
        ORDER BY last_published DESC, seq DESC`,
     ).all(since, until) as Row[];
-    return this.views(rows);
+    return this.views.of(rows);
   }
 
   async storiesArrivedAfter(
@@ -325,7 +143,7 @@ export class SqliteStore implements Store {
        WHERE seq > ? AND created_at >= ? ORDER BY seq LIMIT ?`,
     ).all(afterSeq, opts.createdSince ?? '', opts.limit ?? 100_000) as Row[];
     const maxSeq = rows.length > 0 ? Number(rows[rows.length - 1]!.seq) : afterSeq;
-    return { stories: this.views(rows), maxSeq };
+    return { stories: this.views.of(rows), maxSeq };
   }
 
   async maxStorySeq(): Promise<number> {
@@ -338,6 +156,18 @@ export class SqliteStore implements Store {
 
   async articleCount(): Promise<number> {
     return Number((this.q('SELECT count(*) AS n FROM articles').get() as Row).n);
+  }
+
+  async listSources(): Promise<SourceInfo[]> {
+    const rows = this.q(
+      `SELECT source, count(*) AS n, max(published) AS last FROM articles GROUP BY source
+       ORDER BY n DESC, source LIMIT 500`,
+    ).all() as Row[];
+    return rows.map((r) => ({
+      source: str(r.source),
+      articles: Number(r.n),
+      lastPublished: strOrNull(r.last),
+    }));
   }
 
   async claimSummary(
@@ -376,9 +206,7 @@ export class SqliteStore implements Store {
     });
   }
 
-  async cachedSummary(
-    key: string,
-  ): Promise<{ summary: Summary; summarisedBy: string; promptVersion: string } | null> {
+  async cachedSummary(key: string): Promise<CachedSummary | null> {
     const r = this.q('SELECT * FROM summary_cache WHERE key = ?').get(key) as Row | undefined;
     if (!r) return null;
     return {
@@ -388,10 +216,7 @@ export class SqliteStore implements Store {
     };
   }
 
-  async cacheSummary(
-    key: string,
-    v: { summary: Summary; summarisedBy: string; promptVersion: string },
-  ): Promise<void> {
+  async cacheSummary(key: string, v: CachedSummary): Promise<void> {
     return this.write(() => {
       this.q(
         `INSERT OR REPLACE INTO summary_cache (key, json, summarised_by, prompt_version, created_at)
@@ -401,39 +226,7 @@ export class SqliteStore implements Store {
   }
 
   async searchPassages(q: PassageQuery): Promise<Passage[]> {
-    const where = ['passages_fts MATCH ?'];
-    const args: unknown[] = [q.match];
-    if (q.since) {
-      where.push('p.published >= ?');
-      args.push(q.since);
-    }
-    if (q.until) {
-      where.push('p.published < ?');
-      args.push(q.until);
-    }
-    if (q.source) {
-      where.push('lower(p.source) = lower(?)');
-      args.push(q.source);
-    }
-    args.push(q.limit);
-    // bm25 weights: a title hit counts more than a body hit.
-    const rows = this.q(
-      `SELECT p.article_id, p.story_id, p.source, p.url, p.title, p.published, p.text,
-              bm25(passages_fts, 3.0, 1.0) AS score
-       FROM passages_fts JOIN passages p ON p.id = passages_fts.rowid
-       WHERE ${where.join(' AND ')}
-       ORDER BY score, p.published DESC LIMIT ?`,
-    ).all(...args) as Row[];
-    return rows.map((r) => ({
-      articleId: str(r.article_id),
-      storyId: str(r.story_id),
-      source: str(r.source),
-      url: strOrNull(r.url),
-      title: str(r.title),
-      published: str(r.published),
-      text: str(r.text),
-      score: -Number(r.score),
-    }));
+    return searchPassages(this.conn, q);
   }
 
   async claimDelivery(d: {
@@ -471,17 +264,23 @@ export class SqliteStore implements Store {
   async settleDelivery(
     id: string,
     status: Exclude<DeliveryStatus, 'pending'>,
-    opts: {
-      messageRef?: string | null;
-      reason?: string | null;
-      digestCursor?: { channel: string; seq: number; periodKey: string } | undefined;
-    } = {},
+    opts: SettleOptions = {},
   ): Promise<void> {
-    this.write(() => {
-      this.q(
-        `UPDATE deliveries SET status = ?, message_ref = coalesce(?, message_ref), reason = ?, updated_at = ?,
-             lease_until = 0 WHERE id = ?`,
-      ).run(status, opts.messageRef ?? null, opts.reason ?? null, now(), id);
+    const refs = opts.messageRefs ? [...opts.messageRefs] : opts.messageRef ? [opts.messageRef] : null;
+    return this.write(() => {
+      const settled = this.q(
+        `UPDATE deliveries SET status = ?, message_ref = coalesce(?, message_ref),
+             message_refs = coalesce(?, message_refs), reason = ?, updated_at = ?, lease_until = 0 WHERE id = ?`,
+      ).run(
+        status,
+        opts.messageRef ?? refs?.[0] ?? null,
+        refs ? JSON.stringify(refs) : null,
+        opts.reason ?? null,
+        now(),
+        id,
+      );
+      if (settled.changes === 0)
+        throw new TradewireError('store/not-found', `delivery ${id} was never claimed`);
       const c = opts.digestCursor;
       if (c && status === 'delivered') this.advanceCursorSync(c.channel, c.seq, c.periodKey);
     });
@@ -594,18 +393,6 @@ export class SqliteStore implements Store {
     return (this.q('SELECT json FROM schedules ORDER BY channel').all() as Row[]).map(
       (r) => JSON.parse(str(r.json)) as Schedule,
     );
-  }
-
-  async listSources(): Promise<SourceInfo[]> {
-    const rows = this.q(
-      `SELECT source, count(*) AS n, max(published) AS last FROM articles GROUP BY source
-       ORDER BY n DESC, source LIMIT 500`,
-    ).all() as Row[];
-    return rows.map((r) => ({
-      source: str(r.source),
-      articles: Number(r.n),
-      lastPublished: strOrNull(r.last),
-    }));
   }
 
   async getThread(threadId: string): Promise<ThreadState | null> {

@@ -104,6 +104,7 @@ describe('a worker killed after posting and before recording the delivery', () =
       status: 'delivered',
       attempts: 2,
       messageRef: `${CH}#${deliveryId}`,
+      messageRefs: [`${CH}#${deliveryId}`],
     });
     expect(await app.store.getDigestCursor(CH)).toMatchObject({ lastSeq: again.request.digestCursor?.seq });
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { TradewireError } from '../../../src/errors.ts';
 import type { Llm } from '../../../src/llm/client.ts';
 import { retrieve } from '../../../src/search/retrieve.ts';
-import type { Passage, PassageQuery, Store } from '../../../src/store/store.ts';
+import type { Passage, PassageQuery, SearchTerm, Store } from '../../../src/store/store.ts';
 
 function passage(over: Partial<Passage> & Pick<Passage, 'articleId' | 'text'>): Passage {
   return {
@@ -30,8 +30,13 @@ function stubStore(
   };
 }
 
+/** A query's tier in a readable form: `2 of [japan|tokyo, trade]`, with `requireAny` after a `+`. */
+const forms = (terms: readonly SearchTerm[] = []) => terms.map((t) => t.forms.join('|')).join(', ');
+const tierOf = (q: PassageQuery): string =>
+  `${q.minMatch} of [${forms(q.terms)}]${q.requireAny ? ` + one of [${forms(q.requireAny)}]` : ''}`;
+
 describe('retrieve', () => {
-  it('searches with a safe OR expression, fetching 4x the limit, and passes the filters through', async () => {
+  it('searches all terms, then any, fetching 4x the limit, and passes the filters through', async () => {
     const store = stubStore(() => []);
     await retrieve(store, 'steel tariffs?', {
       limit: 5,
@@ -39,11 +44,12 @@ describe('retrieve', () => {
       until: '2027-01-01',
       source: 'Wire',
     });
-    const filters = { limit: 20, since: '2026-01-01', until: '2027-01-01', source: 'Wire' };
+    const filters = { limit: 20, since: '2026-01-01', until: '2027-01-01', source: 'Wire', titleWeight: 3 };
+    const terms = [{ forms: ['steel'] }, { forms: ['tariffs'] }];
     // Strictest tier first; nothing found, so the any-term tier runs.
     expect(store.queries).toEqual([
-      { match: '"steel" AND "tariffs"', ...filters },
-      { match: '"steel" OR "tariffs"', ...filters },
+      { terms, minMatch: 2, storyIds: undefined, ...filters },
+      { terms, minMatch: 1, storyIds: undefined, ...filters },
     ]);
   });
 
@@ -53,12 +59,10 @@ describe('retrieve', () => {
     );
     const full = stubStore(() => many);
     await retrieve(full, 'Japan trade surplus', { limit: 8 });
-    expect(full.queries.map((q) => q.match)).toEqual([
-      '("japan" OR "japanese" OR "tokyo") AND "trade" AND "surplus"',
-    ]);
+    expect(full.queries.map(tierOf)).toEqual(['3 of [japan|japanese|tokyo, trade, surplus]']);
 
     // 10 hits in the n-1 tier: fewer than enough (16) but at least `limit` (8), so no any-term search.
-    const some = stubStore((q) => (q.match.includes(') OR (') ? many.slice(0, 10) : many.slice(0, 3)));
+    const some = stubStore((q) => (q.minMatch === 2 ? many.slice(0, 10) : many.slice(0, 3)));
     const out = await retrieve(some, 'Japan trade surplus', { limit: 8 });
     expect(some.queries).toHaveLength(2);
     expect(out).toHaveLength(8);
@@ -108,7 +112,7 @@ describe('retrieve', () => {
     const chip = passage({ articleId: 'chip', text: 'China opposed the chip export controls.' });
     const soy = passage({ articleId: 'soy', text: 'China bought soybeans.' });
     const store = stubStore((q) =>
-      q.match.includes('chip')
+      forms(q.terms).includes('chip')
         ? [
             { ...chip, score: 10 },
             { ...soy, score: 3 },
@@ -123,10 +127,10 @@ describe('retrieve', () => {
       extraWeight: 0.8,
     });
     // Context words are only searched next to the question's own words.
-    expect(store.queries.map((q) => q.match)).toEqual([
-      '"china" OR "chinese" OR "beijing"',
-      '("china" OR "chinese" OR "beijing") AND ("chip" AND "exports")',
-      '("china" OR "chinese" OR "beijing") AND ("chip" OR "exports")',
+    expect(store.queries.map(tierOf)).toEqual([
+      '1 of [china|chinese|beijing]',
+      '2 of [chip, exports] + one of [china|chinese|beijing]',
+      '1 of [chip, exports] + one of [china|chinese|beijing]',
     ]);
     expect(out.map((p) => p.articleId)).toEqual(['chip', 'soy']);
     // A question with its own topic outweighs low-weight context.
@@ -137,7 +141,7 @@ describe('retrieve', () => {
   it('uses the context at full weight when the question has no words of its own', async () => {
     const store = stubStore(() => [passage({ articleId: 'a', text: 'chips' })]);
     const out = await retrieve(store, 'and why?', { extraTerms: ['chip'] });
-    expect(store.queries.map((q) => q.match)).toEqual(['"chip"']);
+    expect(store.queries.map(tierOf)).toEqual(['1 of [chip]']);
     expect(out.map((p) => p.articleId)).toEqual(['a']);
   });
 

@@ -2,11 +2,9 @@ import { STOPWORDS, stem } from '../text/tokens.ts';
 import { ALIAS_GROUPS, IRREGULAR, MULTIWORD_CODES, QUESTION_FILLER, SEARCH_FORMS } from './lexicon.ts';
 
 /**
- * Free text → safe FTS5 MATCH expressions, and the term normalisation the answerer shares with it.
- *
- * Raw user text never reaches FTS5: every term is reduced to letters and digits and double-quoted,
- * so operators (AND, OR, NOT, NEAR), column filters, `*`, `^` and stray quotes are inert. Terms are
- * OR-ed so BM25 ranks passages by how many (and how rare) terms they contain.
+ * Question analysis: free text → the content terms to search for (each with its alternative forms),
+ * and the term normalisation the answerer shares with it. What a backend does with the terms is the
+ * store's business (src/store/retrieval.ts); nothing here is search-engine syntax.
  */
 
 const CANONICAL = new Map<string, string>();
@@ -150,102 +148,4 @@ export function questionTerms(text: string): QuestionTerm[] {
     add(key, forms.map(clean), (capitalised(i) && tok.index !== 0) || (alias && tok.capital));
   }
   return out;
-}
-
-/** Quote one phrase for FTS5: only letters, digits and single spaces survive, so it cannot be an operator. */
-export function quotePhrase(phrase: string): string | null {
-  const clean = phrase
-    .replace(/[^\p{L}\p{N}]+/gu, ' ')
-    .trim()
-    .toLowerCase();
-  return clean ? `"${clean}"` : null;
-}
-
-/**
- * An FTS5 MATCH expression that ORs every form of every term, or null when nothing searchable is
- * left (the caller must then skip the search: an empty MATCH is a syntax error).
- */
-export function buildMatch(terms: readonly QuestionTerm[], maxTerms = 16): string | null {
-  const phrases = new Set<string>();
-  for (const t of terms.slice(0, maxTerms)) {
-    for (const f of t.forms) {
-      const q = quotePhrase(f);
-      if (q) phrases.add(q);
-    }
-  }
-  return phrases.size === 0 ? null : [...phrases].join(' OR ');
-}
-
-/** Most term groups the tiered expressions combine (longer questions keep their first ones). */
-export const MAX_TIER_TERMS = 8;
-/** Combination clauses allowed in one "at least m of n" expression. */
-const MAX_CLAUSES = 28;
-
-/**
- * MATCH expressions from strictest to loosest: all terms, then at least n-1 and n-2 of them (as
- * ORs of ANDs), then any term. FTS5 cost grows with the rows an expression matches, and an AND is
- * evaluated by skipping through the rarest term's postings, so a caller that stops at the first
- * tier with enough hits avoids scoring tens of thousands of rows for common words. Every tier
- * still ranks by BM25 over all the terms it names. With `required`, every tier must also match
- * one of those terms (a follow-up's context words only count next to the question's own words).
- * Empty when nothing is searchable.
- */
-export function buildTieredMatches(
-  terms: readonly QuestionTerm[],
-  required: readonly QuestionTerm[] = [],
-): string[] {
-  const tiers = tiersOf(terms);
-  const must = buildMatch(required);
-  return must ? tiers.map((t) => `(${must}) AND (${t})`) : tiers;
-}
-
-function tiersOf(terms: readonly QuestionTerm[]): string[] {
-  const groups: string[] = [];
-  const seen = new Set<string>();
-  for (const t of terms) {
-    const phrases = [...new Set(t.forms.map(quotePhrase).filter((q): q is string => q !== null))];
-    const group = phrases.length > 1 ? `(${phrases.join(' OR ')})` : (phrases[0] ?? '');
-    if (group && !seen.has(group)) {
-      seen.add(group);
-      groups.push(group);
-    }
-    if (groups.length >= MAX_TIER_TERMS) break;
-  }
-  const n = groups.length;
-  if (n === 0) return [];
-  const tiers: string[] = [];
-  for (let m = n; m >= Math.max(2, n - 2); m--) {
-    const combos = combinations(n, m, MAX_CLAUSES + 1);
-    if (combos.length > MAX_CLAUSES) break;
-    const clauses = combos.map((c) => c.map((i) => groups[i]).join(' AND '));
-    tiers.push(clauses.length === 1 ? (clauses[0] ?? '') : clauses.map((c) => `(${c})`).join(' OR '));
-  }
-  const any = buildMatch(terms.slice(0, MAX_TIER_TERMS));
-  if (any && !tiers.includes(any)) tiers.push(any);
-  return tiers;
-}
-
-/** Index combinations of size m from 0..n-1, in order, stopping after `cap`. */
-function combinations(n: number, m: number, cap: number): number[][] {
-  const out: number[][] = [];
-  const pick: number[] = [];
-  const walk = (from: number) => {
-    if (out.length >= cap) return;
-    if (pick.length === m) {
-      out.push([...pick]);
-      return;
-    }
-    for (let i = from; i <= n - (m - pick.length); i++) {
-      pick.push(i);
-      walk(i + 1);
-      pick.pop();
-    }
-  };
-  walk(0);
-  return out;
-}
-
-/** Free text straight to a MATCH expression (null when it has no content terms). */
-export function ftsQuery(text: string, extraTerms: readonly string[] = []): string | null {
-  return buildMatch([...questionTerms(text), ...extraTerms.flatMap((t) => questionTerms(t))]);
 }
