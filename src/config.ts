@@ -69,6 +69,9 @@ export const ConfigSchema = z.object({
   SLACK_SIGNING_SECRET: optionalString,
   SLACK_APP_TOKEN: optionalString,
   SLACK_API_URL: optionalUrl,
+  SLACK_MAX_RETRIES: z.coerce.number().int().min(0).max(10).default(3),
+  SLACK_CHANNEL_INTERVAL_MS: z.coerce.number().int().min(0).default(1_000),
+  SLACK_HISTORY_PAGES: z.coerce.number().int().min(1).max(50).default(3),
   DISCORD_TOKEN: optionalString,
   DISCORD_APPLICATION_ID: optionalString,
   DISCORD_API_URL: optionalUrl,
@@ -120,6 +123,12 @@ export interface Config {
     signingSecret: string | undefined;
     appToken: string | undefined;
     apiUrl: string | undefined;
+    /** Web API retries of network errors and 5xx (a short policy; a 429 is never waited out in-process). */
+    maxRetries: number;
+    /** Least time between two posts to one channel from this process (Slack allows about 1/s). */
+    channelIntervalMs: number;
+    /** Pages of 200 messages of channel history `findPosted` reads back. */
+    historyPages: number;
   };
   discord: { token: string | undefined; applicationId: string | undefined; apiUrl: string | undefined };
 }
@@ -185,6 +194,9 @@ export function loadConfig(env: Record<string, string | undefined> = readEnv()):
       signingSecret: c.SLACK_SIGNING_SECRET,
       appToken: c.SLACK_APP_TOKEN,
       apiUrl: c.SLACK_API_URL,
+      maxRetries: c.SLACK_MAX_RETRIES,
+      channelIntervalMs: c.SLACK_CHANNEL_INTERVAL_MS,
+      historyPages: c.SLACK_HISTORY_PAGES,
     },
     discord: { token: c.DISCORD_TOKEN, applicationId: c.DISCORD_APPLICATION_ID, apiUrl: c.DISCORD_API_URL },
   };

@@ -35,6 +35,7 @@ export type ErrorCode =
   | 'ask/empty'
   | 'platform/rate-limited'
   | 'platform/rejected'
+  | 'platform/unavailable'
   | 'store/not-found'
   | 'cli/usage'
   | 'fetch/bad-url'

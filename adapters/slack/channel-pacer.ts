@@ -1,0 +1,32 @@
+/**
+ * Spaces posts to one channel at least `intervalMs` apart (Slack allows about one message a second
+ * per channel, with short bursts), so a burst of alerts is sent steadily instead of being throttled.
+ * Channels are independent: waiting for one never delays another. Per process; across processes a 429
+ * still arrives now and then, and the queue delays that one delivery.
+ */
+export class ChannelPacer {
+  private readonly next = new Map<string, number>();
+
+  constructor(
+    private readonly intervalMs: number,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  /** Resolves when this channel may be posted to; reserves the slot after it for the next caller. */
+  async wait(channel: string): Promise<void> {
+    const t = this.now();
+    const at = Math.max(t, this.next.get(channel) ?? 0);
+    this.next.set(channel, at + this.intervalMs);
+    if (this.next.size > 10_000) this.prune(t);
+    if (at > t) await new Promise((r) => setTimeout(r, at - t));
+  }
+
+  /** After a 429, nothing is sent to the channel before Slack's Retry-After is over. */
+  holdOff(channel: string, ms: number): void {
+    this.next.set(channel, Math.max(this.next.get(channel) ?? 0, this.now() + ms));
+  }
+
+  private prune(t: number): void {
+    for (const [c, at] of this.next) if (at < t) this.next.delete(c);
+  }
+}
