@@ -2,8 +2,13 @@ import type { AnswerCitation, AnswerMessage } from '../../src/messages.ts';
 import { type Block, context, joinWithin, SLACK_LIMITS, type SlackPayload, section } from './blocks.ts';
 import { escapeText, link, truncate } from './escape.ts';
 
-/** Answer paragraphs kept (each section ≤ 3,000 characters); a longer answer is cut with "…". */
-const MAX_ANSWER_SECTIONS = 3;
+/**
+ * Answer sections kept (each ≤ 3,000 characters); a longer answer is cut with "…". With the question
+ * (≤ 300), the sources section (≤ 3,000) and the fallback (≤ 1,500) the message stays under 12,000.
+ */
+const MAX_ANSWER_SECTIONS = 2;
+const QUESTION_CHARS = 300;
+const FALLBACK_CHARS = 1_500;
 const QUOTE_CHARS = 200;
 
 const day = (iso: string): string => iso.slice(0, 10);
@@ -35,7 +40,7 @@ function citationLine(c: AnswerCitation): string {
 /** An answer with its numbered citations as links; always one message. */
 export function renderAnswer(m: AnswerMessage): SlackPayload {
   const question = escapeText(m.question.replace(/\s+/g, ' '));
-  const blocks: Block[] = [context(`:mag: ${truncate(question, 2_900)}`)];
+  const blocks: Block[] = [context(`:mag: ${truncate(question, QUESTION_CHARS)}`)];
   const chunks = chunkText(escapeText(m.answer), SLACK_LIMITS.sectionChars);
   const kept = chunks.slice(0, MAX_ANSWER_SECTIONS);
   if (chunks.length > kept.length)
@@ -49,5 +54,5 @@ export function renderAnswer(m: AnswerMessage): SlackPayload {
     blocks.push(context('Not grounded: the stored articles do not clearly support an answer.'));
   }
   const cites = m.citations.length > 0 ? ` (${m.citations.length} sources)` : '';
-  return { text: truncate(`${escapeText(m.answer)}${cites}`, SLACK_LIMITS.fallbackChars), blocks };
+  return { text: truncate(`${escapeText(m.answer)}${cites}`, FALLBACK_CHARS), blocks };
 }
