@@ -1,5 +1,8 @@
 import { join } from 'node:path';
 import { ConsolePlatform } from '../../adapters/console/console-platform.ts';
+import { renderSlack } from '../../adapters/slack/render.ts';
+import { SlackPlatform } from '../../adapters/slack/slack-platform.ts';
+import { slackSettings } from '../../adapters/slack/slack-settings.ts';
 import { type Config, loadConfig, readEnv } from '../config.ts';
 import { createLlm, type Llm } from '../llm/client.ts';
 import { createLogger, type Logger } from '../log.ts';
@@ -48,8 +51,11 @@ export interface AppOptions {
  * only here: a deployment without Slack credentials has no Slack platform, so a Slack channel is
  * refused where it is written.
  */
-export function configuredPlatforms(_config: Config, _log: Logger, console: ConsolePlatform): Platform[] {
+export function configuredPlatforms(config: Config, log: Logger, console: ConsolePlatform): Platform[] {
   const out: Platform[] = [console];
+  // Slack when its bot token and signing secret are set; constructing it calls nothing on Slack.
+  const slack = slackSettings(config);
+  if (slack) out.push(new SlackPlatform(slack, log));
   return out;
 }
 
@@ -61,6 +67,7 @@ function renderer(
 ): Pick<Platform, 'render'> | undefined {
   void config;
   if (name === 'console' || name === 'text') return console;
+  if (name === 'slack') return { render: (m) => renderSlack(m) };
   return undefined;
 }
 

@@ -1,7 +1,10 @@
 import type { DigestMessage, StoryItem } from '../../../src/messages.ts';
 
 /** Synthetic stories for the Slack renderer tests. */
-export function story(i: number, o: Partial<Omit<StoryItem, 'sources'>> & { sources?: number; pad?: number } = {}): StoryItem {
+export function story(
+  i: number,
+  o: Partial<Omit<StoryItem, 'sources'>> & { sources?: number; pad?: number } = {},
+): StoryItem {
   const pad = ' Officials said the measure would be reviewed next quarter.'.repeat(o.pad ?? 0);
   return {
     storyId: `s${i}`,
