@@ -27,9 +27,12 @@ describe('tradewire digest --render slack', () => {
     expect(payload.blocks.some((b: { type: string }) => b.type === 'section')).toBe(true);
     expect(payload.text).toMatch(/^Trade digest — /);
     // A preview needs no Slack app at all.
-    const bare = await runCli(['digest', '--render', 'slack', '--since', '2026-11-01', '--until', '2026-12-01'], {
-      TRADEWIRE_DATA_DIR: dir,
-    });
+    const bare = await runCli(
+      ['digest', '--render', 'slack', '--since', '2026-11-01', '--until', '2026-12-01'],
+      {
+        TRADEWIRE_DATA_DIR: dir,
+      },
+    );
     expect(bare.code).toBe(0);
     expect(JSON.parse(bare.stdout)).toEqual(rendered);
   });
