@@ -99,10 +99,13 @@ export class FakeSlack {
   }
 
   /** Polls until `pred` holds (for work that finishes on a queue). */
-  async waitFor<T>(fn: () => T | undefined | null | false, timeoutMs = 15_000): Promise<T> {
+  async waitFor<T>(
+    fn: () => T | undefined | null | false | Promise<T | undefined | null | false>,
+    timeoutMs = 15_000,
+  ): Promise<T> {
     const end = Date.now() + timeoutMs;
     for (;;) {
-      const v = fn();
+      const v = await fn();
       if (v) return v;
       if (Date.now() > end) throw new Error('FakeSlack.waitFor timed out');
       await new Promise((r) => setTimeout(r, 50));

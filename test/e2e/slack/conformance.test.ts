@@ -1,5 +1,6 @@
 import { describePlatformConformance, type SentMessage } from '../../conformance/platform.ts';
 import { type FakeMessage, FakeSlack } from '../../fakes/slack.ts';
+import { slackPings } from '../../fakes/slack-pings.ts';
 import { commandRequest, postSigned, SIGNING_SECRET } from '../../helpers/slack-requests.ts';
 
 /** Every text field of a posted message: the fallback and each text object in its blocks. */
@@ -16,24 +17,6 @@ function allText(m: FakeMessage): string {
   };
   visit(m.blocks);
   return out.join('\n');
-}
-
-/**
- * What Slack would turn into a notification or a link: any `<!…>`, `<@…>`, `<#…>` token, a link to
- * anything but http(s), and `link_names` (which would make plain `@channel` ping).
- */
-export function slackPings(raw: unknown): string[] {
-  const sent = raw as Record<string, unknown>;
-  const found: string[] = [];
-  if (sent.link_names === true || sent.link_names === 'true' || sent.link_names === '1')
-    found.push('link_names');
-  if (sent.parse === 'full') found.push('parse=full');
-  const text = JSON.stringify([sent.text, sent.blocks]);
-  for (const m of text.matchAll(/<([^<>]*)>/g)) {
-    const inner = m[1]!;
-    if (!/^https?:\/\/[^\s|<>]+\|[^<>|]*$/.test(inner)) found.push(m[0]);
-  }
-  return found;
 }
 
 describePlatformConformance('slack', async () => {
