@@ -60,6 +60,12 @@ const PERMANENT = new Set([
   'restricted_action',
 ]);
 
+/** Slack's own error code (`not_in_channel`, …) of a Web API platform error, if it is one. */
+export function platformErrorCode(err: unknown): string | null {
+  const e = err as { code?: string; data?: { error?: string } };
+  return e?.code === webApi.ErrorCode.PlatformError ? (e.data?.error ?? null) : null;
+}
+
 /** Maps a Web API failure to our coded errors (the queue decides retries from them). */
 export function slackError(err: unknown, what: string): TradewireError {
   const e = err as { code?: string; retryAfter?: number; data?: { error?: string }; statusCode?: number };

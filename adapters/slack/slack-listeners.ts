@@ -2,6 +2,7 @@ import type { App, BlockAction, ButtonAction } from '@slack/bolt';
 import { describeError, TradewireError } from '../../src/errors.ts';
 import type { Logger } from '../../src/log.ts';
 import type { ChatHandler, ChatReply, ChatRequest } from '../platform.ts';
+import { ChannelMembership, NOT_A_MEMBER, postsToChannel } from './channel-membership.ts';
 import { UNWATCH_ACTION } from './render-alert.ts';
 import { type ReplySurface, replyText } from './reply-text.ts';
 
@@ -47,8 +48,13 @@ function withoutMention(text: string, botUserId: string | undefined): string {
  * through `response_url`. Messages from bots, this one included, are never answered.
  */
 export function listenForChat(app: App, handler: ChatHandler, log: Logger): void {
+  const membership = new ChannelMembership(app.client, log);
   app.command(SLASH_COMMAND, async ({ command, ack, respond }) => {
     await ack();
+    if (postsToChannel(command.text ?? '') && !(await membership.isMember(command.channel_id))) {
+      await respond({ response_type: 'ephemeral', text: NOT_A_MEMBER });
+      return;
+    }
     const reply = await handle(
       handler,
       {

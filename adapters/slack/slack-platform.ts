@@ -9,14 +9,21 @@ import { ChannelPacer } from './channel-pacer.ts';
 import { deliveryMetadata } from './delivery-metadata.ts';
 import { complete, findDeliveryParts } from './find-posted.ts';
 import { renderSlack, SLACK_PLATFORM_LIMITS } from './render.ts';
-import { createWebClient, slackError } from './slack-client.ts';
+import { postToResponseUrl } from './response-url.ts';
+import { createWebClient, platformErrorCode, slackError } from './slack-client.ts';
 import { connectSlack } from './slack-inbound.ts';
 import type { SlackSettings } from './slack-settings.ts';
+
+const RESPONSE_URL_TIMEOUT_MS = 10_000;
 
 /**
  * `slack:<channel id>`. Posting needs only the bot token (Web API); `connect` adds the Bolt app for
  * commands, mentions, thread replies and buttons. Constructing it calls nothing on Slack, so
  * `digest --render slack` works offline.
+ *
+ * Answers to a command are ordinary channel posts (they need a `ts` for metadata, the ledger and
+ * follow-ups in their thread); the command's `response_url` (`replyRef`) is the fallback when the bot
+ * is not in the channel.
  */
 export class SlackPlatform implements Platform {
   readonly name = 'slack';
@@ -63,6 +70,17 @@ export class SlackPlatform implements Platform {
         done[part] = res.ts;
         this.progress.set(key, done);
       } catch (err) {
+        const code = platformErrorCode(err);
+        if (
+          opts.replyRef &&
+          payloads.length === 1 &&
+          (code === 'not_in_channel' || code === 'channel_not_found')
+        ) {
+          // The bot was never invited here: answer the person who asked through their command's response_url.
+          await postToResponseUrl(opts.replyRef, payload, RESPONSE_URL_TIMEOUT_MS);
+          const ref = `response:${key}`;
+          return { ref, refs: [ref], threadRef: opts.threadRef ?? ref };
+        }
         const e = err instanceof TradewireError ? err : slackError(err, `chat.postMessage to ${channel}`);
         if (e.code === 'platform/rate-limited') this.pacer.holdOff(id, e.retryAfterMs ?? 1_000);
         throw e;

@@ -59,6 +59,8 @@ export class FakeSlack {
   readonly responses: Array<{ id: string; body: Record<string, unknown> }> = [];
   readonly calls: ApiCall[] = [];
   readonly socket = new FakeSocketMode();
+  /** Channels the bot has not been invited to: posts fail with not_in_channel. */
+  readonly notMember = new Set<string>();
   private readonly injections: Injection[] = [];
   private readonly server: Server = createServer((req, res) => void this.handle(req, res));
   private seq = 0;
@@ -191,11 +193,13 @@ export class FakeSlack {
         );
         return this.page(all, a);
       }
-      case 'conversations.info':
+      case 'conversations.info': {
+        const id = String(a.channel);
         return {
           ok: true,
-          channel: { id: a.channel, name: `chan-${String(a.channel).toLowerCase()}`, is_member: true },
+          channel: { id, name: `chan-${id.toLowerCase()}`, is_member: !this.notMember.has(id) },
         };
+      }
       default:
         return { ok: false, error: 'unknown_method' };
     }
@@ -204,6 +208,7 @@ export class FakeSlack {
   private postMessage(a: Record<string, unknown>): Record<string, unknown> {
     if (typeof a.channel !== 'string' || !/^[CDG]/.test(a.channel))
       return { ok: false, error: 'channel_not_found' };
+    if (this.notMember.has(a.channel)) return { ok: false, error: 'not_in_channel' };
     const ts = this.nextTs();
     const thread = typeof a.thread_ts === 'string' ? a.thread_ts : undefined;
     const m: FakeMessage = {

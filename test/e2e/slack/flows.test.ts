@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BOT_USER_ID, type FakeMessage, FakeSlack } from '../../fakes/slack.ts';
 import { slackPings } from '../../fakes/slack-pings.ts';
-import { buttonRequest, eventRequest } from '../../helpers/slack-requests.ts';
+import { buttonRequest, commandRequest, eventRequest } from '../../helpers/slack-requests.ts';
 import { SAMPLE } from '../../integration/digest/helpers.ts';
 import { type Stack, sample, startStack } from './stack.ts';
 
@@ -129,5 +129,27 @@ describe('Slack end to end (in-process tradewire run)', () => {
     expect(fake.posted('CSLOW')).toHaveLength(1);
     expect(slow.ts).not.toBe(fast.ts);
     expect(Date.now() - t0).toBeLessThan(20_000);
+  });
+
+  it('in a channel the bot was not invited to: digests and watches say so at once, an answer still arrives', async () => {
+    fake.notMember.add('CNOT');
+    expect(await stack.command('CNOT', 'watch steel')).toMatch(/invite me with `\/invite @Tradewire`/i);
+    expect(await stack.app.store.listWatches('slack:CNOT')).toEqual([]);
+    const responseUrl = fake.responseUrl();
+    expect(
+      await stack.send(
+        commandRequest({
+          text: 'ask What tariff did Mexico put on steel imports?',
+          channel: 'CNOT',
+          responseUrl,
+        }),
+      ),
+    ).toBe(200);
+    const id = responseUrl.split('/').pop();
+    const answer = await fake.waitFor(() =>
+      fake.responses.find((r) => r.id === id && r.body.response_type === 'in_channel'),
+    );
+    expect(JSON.stringify(answer.body.blocks)).toContain('*Sources*');
+    expect(fake.posted('CNOT')).toEqual([]);
   });
 });
