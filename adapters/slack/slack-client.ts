@@ -1,25 +1,13 @@
 import { LogLevel, webApi } from '@slack/bolt';
 import { TradewireError } from '../../src/errors.ts';
-import type { Logger } from '../../src/log.ts';
+import { type Logger, libraryLogger } from '../../src/log.ts';
 import type { SlackSettings } from './slack-settings.ts';
 
 type WebClientOptions = webApi.WebClientOptions;
 
-/** Bolt's and the Web API's logger interface, over ours. */
+/** Bolt's and the Web API's logger, writing into our log stream tagged `lib=slack`. */
 export function slackLogger(log: Logger): NonNullable<WebClientOptions['logger']> {
-  let level = LogLevel.INFO;
-  const str = (args: unknown[]) => args.map((a) => (a instanceof Error ? a.message : String(a))).join(' ');
-  return {
-    debug: (...a: unknown[]) => log.debug(`slack: ${str(a)}`),
-    info: (...a: unknown[]) => log.debug(`slack: ${str(a)}`),
-    warn: (...a: unknown[]) => log.warn(`slack: ${str(a)}`),
-    error: (...a: unknown[]) => log.error(`slack: ${str(a)}`),
-    setLevel: (l: LogLevel) => {
-      level = l;
-    },
-    getLevel: () => level,
-    setName: () => {},
-  };
+  return libraryLogger<LogLevel>(log, 'slack', LogLevel.INFO);
 }
 
 /**

@@ -122,13 +122,12 @@ describe('Slack posting through the real Web API client', () => {
     expect(fake.posted('C401')).toHaveLength(1);
   });
 
-  it('posts to one channel are paced; a permanent refusal is platform/rejected', async () => {
-    const slack = platformFor(fake, { channelIntervalMs: 300 });
-    await slack.post('slack:C500', answer, { idempotencyKey: 'p:1' });
-    await slack.post('slack:C500', answer, { idempotencyKey: 'p:2' });
-    const [a, b] = fake.calls.filter((c) => c.method === 'chat.postMessage' && c.args.channel === 'C500');
-    expect(b!.at - a!.at).toBeGreaterThanOrEqual(280);
+  it('a permanent refusal is platform/rejected, not retried', async () => {
+    const slack = platformFor(fake);
+    const before = fake.calls.length;
     const err = await rejection(slack.post('slack:XNOPE', answer, { idempotencyKey: 'p:3' }));
     expect(isTradewireError(err, 'platform/rejected')).toBe(true);
+    expect(err).toMatchObject({ retryable: false });
+    expect(fake.calls.length - before).toBe(1);
   });
 });
