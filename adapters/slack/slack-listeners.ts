@@ -34,6 +34,7 @@ type EventMessage = {
   channel: string;
   bot_id?: string;
   subtype?: string;
+  channel_type?: string;
 };
 
 /** The question without the bot's own mention. */
@@ -130,20 +131,23 @@ export function listenForChat(app: App, handler: ChatHandler, log: Logger): void
 
   app.message(async ({ message, context, client }) => {
     const msg = message as unknown as EventMessage;
-    // Thread replies by people only; a reply that mentions the bot arrives as app_mention instead.
-    if (msg.bot_id || msg.subtype || !msg.user || !msg.thread_ts || msg.thread_ts === msg.ts) return;
+    if (msg.bot_id || msg.subtype || !msg.user) return;
+    // A message that mentions the bot arrives as app_mention as well: answered there, once.
     if (context.botUserId && msg.text?.includes(`<@${context.botUserId}`)) return;
+    const inThread = msg.thread_ts !== undefined && msg.thread_ts !== msg.ts;
+    // Outside threads only a direct message is for the bot: a question, as a mention is.
+    if (!inThread && msg.channel_type !== 'im') return;
     const reply = await handle(
       handler,
       {
-        kind: 'thread-reply',
+        kind: inThread ? 'thread-reply' : 'mention',
         channel: channelOf(msg.channel),
         user: msg.user,
         text: (msg.text ?? '').trim(),
-        threadRef: msg.thread_ts,
+        threadRef: msg.thread_ts ?? msg.ts,
       },
       log,
     );
-    await answer(msg, reply, 'thread-reply', client);
+    await answer(msg, reply, inThread ? 'thread-reply' : 'mention', client);
   });
 }

@@ -1,42 +1,15 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { FakeSocketMode } from './slack-socket.ts';
+import { type ApiCall, type FakeEphemeral, type FakeMessage, parseArgs, send, view } from './slack-wire.ts';
+
+export type { ApiCall, FakeEphemeral, FakeMessage } from './slack-wire.ts';
 
 /**
  * A real HTTP server speaking Slack's Web API wire format (form-encoded requests, `{ ok, … }` JSON
  * replies, 429 + Retry-After), `response_url` endpoints, and a Socket Mode WebSocket, for end-to-end
  * tests with the real Bolt app and Web API client. Point `SLACK_API_URL` at `apiUrl`.
  */
-
-export interface FakeMessage {
-  channel: string;
-  ts: string;
-  text: string;
-  blocks: unknown[];
-  metadata?: { event_type: string; event_payload: Record<string, unknown> } | undefined;
-  thread_ts?: string | undefined;
-  user: string;
-  bot_id?: string | undefined;
-  reply_count?: number;
-  latest_reply?: string;
-  /** Request fields as sent (link_names, unfurl_links, …). */
-  sent: Record<string, unknown>;
-}
-
-export interface FakeEphemeral {
-  channel: string;
-  user: string;
-  text: string;
-  thread_ts?: string | undefined;
-}
-
-export interface ApiCall {
-  method: string;
-  args: Record<string, unknown>;
-  token: string | undefined;
-  at: number;
-  status: number;
-}
 
 type Injection = {
   method: string;
@@ -51,7 +24,6 @@ type Injection = {
 
 export const BOT_USER_ID = 'UTRADEBOT';
 export const BOT_ID = 'BTRADEBOT';
-const JSON_FIELDS = new Set(['blocks', 'metadata', 'attachments']);
 
 export class FakeSlack {
   readonly messages: FakeMessage[] = [];
@@ -266,26 +238,4 @@ export class FakeSlack {
     this.seq += 1;
     return `${Math.floor(Date.now() / 1000)}.${String(this.seq).padStart(6, '0')}`;
   }
-}
-
-function view(m: FakeMessage, withMeta: boolean): Record<string, unknown> {
-  const { sent: _sent, metadata, channel: _c, ...rest } = m;
-  return { type: 'message', ...rest, ...(withMeta && metadata ? { metadata } : {}) };
-}
-
-function parseArgs(raw: string, type: string | undefined): Record<string, unknown> {
-  if (type?.includes('application/json')) return raw ? (JSON.parse(raw) as Record<string, unknown>) : {};
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of new URLSearchParams(raw)) out[k] = JSON_FIELDS.has(k) ? JSON.parse(v) : v;
-  return out;
-}
-
-function send(
-  res: ServerResponse,
-  status: number,
-  body: unknown,
-  headers: Record<string, string> = {},
-): void {
-  res.writeHead(status, { 'content-type': 'application/json', ...headers });
-  res.end(JSON.stringify(body));
 }

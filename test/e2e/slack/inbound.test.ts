@@ -145,6 +145,33 @@ describe('Slack inbound over HTTP (Bolt HTTPReceiver on the shared server)', () 
     expect(seen.length).toBe(before + 1);
   });
 
+  it('a direct message is a question; an ordinary channel message is not for the bot', async () => {
+    reply = async () => ({ kind: 'answer-queued', question: 'q', threadId: 't' });
+    const before = seen.length;
+    const chatter = {
+      type: 'message',
+      channel_type: 'channel',
+      user: 'UBOB',
+      text: 'lunch?',
+      ts: '1700000003.000100',
+      channel: 'C2',
+    };
+    const dm = {
+      type: 'message',
+      channel_type: 'im',
+      user: 'UBOB',
+      text: 'any news on soybeans?',
+      ts: '1700000003.000200',
+      channel: 'D1',
+    };
+    for (const e of [chatter, dm]) expect((await postSigned(url, eventRequest(e))).status).toBe(200);
+    await fake.waitFor(() => seen.length > before);
+    await new Promise((r) => setTimeout(r, 200));
+    expect(seen.slice(before)).toEqual([
+      { kind: 'mention', channel: 'slack:D1', user: 'UBOB', text: 'any news on soybeans?', threadRef: dm.ts },
+    ]);
+  });
+
   it("a person's reply in a thread is a follow-up; an error there is an ephemeral note in the thread", async () => {
     reply = async () => ({ kind: 'error', code: 'ask/empty', message: 'Ask a question.' });
     const before = seen.length;
