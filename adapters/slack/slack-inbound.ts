@@ -1,8 +1,9 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { App, HTTPReceiver, type Receiver, SocketModeReceiver } from '@slack/bolt';
+import { TradewireError } from '../../src/errors.ts';
 import type { Logger } from '../../src/log.ts';
 import type { ChatHandler, HttpRoute, InboundConnection } from '../platform.ts';
-import { clientOptions, slackLogger } from './slack-client.ts';
+import { clientOptions, platformErrorCode, slackError, slackLogger } from './slack-client.ts';
 import { listenForChat } from './slack-listeners.ts';
 import type { SlackSettings } from './slack-settings.ts';
 
@@ -57,8 +58,14 @@ export function connectSlack(s: SlackSettings, handler: ChatHandler, log: Logger
   return {
     routes,
     async start() {
-      await app.init();
-      if (s.appToken) await app.start();
+      await app.init().catch((err: unknown) => {
+        throw startError(err, 'SLACK_BOT_TOKEN');
+      });
+      if (s.appToken) {
+        await app.start().catch((err: unknown) => {
+          throw startError(err, 'SLACK_APP_TOKEN');
+        });
+      }
       started = true;
       log.info('slack connected', { transport: s.appToken ? 'socket-mode' : 'http' });
     },
@@ -69,3 +76,25 @@ export function connectSlack(s: SlackSettings, handler: ChatHandler, log: Logger
     },
   };
 }
+
+/** A failed start as one clear line: which token Slack refused, or that Slack could not be reached. */
+function startError(err: unknown, token: 'SLACK_BOT_TOKEN' | 'SLACK_APP_TOKEN'): TradewireError {
+  const code = platformErrorCode(err) ?? (err as { data?: { error?: string } })?.data?.error;
+  if (code && AUTH_ERRORS.has(code)) {
+    const socket = token === 'SLACK_APP_TOKEN' ? ' (an xapp- token with connections:write)' : '';
+    return new TradewireError('config/invalid', `Slack refused the token (${code})`, {
+      hint: `check ${token}${socket}`,
+      cause: err,
+    });
+  }
+  return slackError(err, token === 'SLACK_APP_TOKEN' ? 'Socket Mode connection' : 'auth.test at start');
+}
+
+const AUTH_ERRORS = new Set([
+  'invalid_auth',
+  'not_authed',
+  'account_inactive',
+  'token_revoked',
+  'not_allowed_token_type',
+  'missing_scope',
+]);
