@@ -43,9 +43,10 @@ export async function startStack(fake: FakeSlack, env: Record<string, string> = 
   const stopping = new AbortController();
   const running = runService(app, { port, signal: stopping.signal });
   const eventsUrl = `http://127.0.0.1:${port}/slack/events`;
-  // Ready once Bolt has verified the token (auth.test) and the route answers.
+  // Ready once Bolt has verified the token (auth.test) and the route answers (or the socket is open).
   await fake.waitFor(() => fake.calls.some((c) => c.method === 'auth.test' && c.token === 'xoxb-stack'));
-  await fake.waitFor(async () => (await fetch(eventsUrl).catch(() => null))?.status === 405);
+  if (env.SLACK_APP_TOKEN) await fake.socket.connected();
+  else await fake.waitFor(async () => (await fetch(eventsUrl).catch(() => null))?.status === 405);
   const send = async (req: Signed) => (await postSigned(eventsUrl, req)).status;
   return {
     app,
