@@ -39,7 +39,7 @@ export function connectSlack(s: SlackSettings, handler: ChatHandler, log: Logger
     ignoreSelf: true,
   });
   app.error(async (err) => {
-    log.error('slack app error', { err: err.message, code: (err as { code?: string }).code });
+    log.error('slack app error', { err });
   });
   listenForChat(app, handler, log);
 

@@ -16,11 +16,11 @@ async function handle(handler: ChatHandler, req: ChatRequest, log: Logger): Prom
   try {
     return await handler(req);
   } catch (err) {
-    log.error('chat request failed', { kind: req.kind, channel: req.channel, err: describeError(err) });
+    log.error('chat request failed', { kind: req.kind, channel: req.channel, err });
     if (err instanceof TradewireError) return { kind: 'error', code: err.code, message: describeError(err) };
     return {
       kind: 'error',
-      code: 'platform/unavailable',
+      code: 'chat/failed',
       message: 'Something went wrong on our side; it has been logged. Please try again.',
     };
   }
