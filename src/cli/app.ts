@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { ConsolePlatform } from '../../adapters/console/console-platform.ts';
+import { DiscordPlatform } from '../../adapters/discord/discord-platform.ts';
 import { type Config, loadConfig, readEnv } from '../config.ts';
 import { createLlm, type Llm } from '../llm/client.ts';
 import { createLogger, type Logger } from '../log.ts';
@@ -46,6 +47,7 @@ export interface AppOptions {
  */
 export function configuredPlatforms(_config: Config, _log: Logger, console: ConsolePlatform): Platform[] {
   const out: Platform[] = [console];
+  if (_config.discord.token) out.push(new DiscordPlatform(_config.discord, _log));
   return out;
 }
 
@@ -57,6 +59,7 @@ function renderer(
 ): Pick<Platform, 'render'> | undefined {
   void config;
   if (name === 'console' || name === 'text') return console;
+  if (name === 'discord') return new DiscordPlatform(config.discord);
   return undefined;
 }
 
