@@ -57,7 +57,6 @@ function renderer(
   config: Config,
   console: ConsolePlatform,
 ): Pick<Platform, 'render'> | undefined {
-  void config;
   if (name === 'console' || name === 'text') return console;
   if (name === 'discord') return new DiscordPlatform(config.discord);
   return undefined;
