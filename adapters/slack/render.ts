@@ -1,6 +1,7 @@
 import type { OutgoingMessage } from '../../src/messages.ts';
 import type { PlatformLimits } from '../platform.ts';
-import { SLACK_LIMITS, type SlackPayload } from './blocks.ts';
+import { header, SLACK_LIMITS, type SlackPayload, section } from './blocks.ts';
+import { escapeText, truncate } from './escape.ts';
 import { renderAlert, renderUpdate } from './render-alert.ts';
 import { renderAnswer } from './render-answer.ts';
 import { renderDigest } from './render-digest.ts';
@@ -27,5 +28,11 @@ export function renderSlack(
       return [renderUpdate(m)];
     case 'answer':
       return [renderAnswer(m)];
+    case 'notice': {
+      // An operator notice (a feed disabled): plain words, escaped like any text from outside.
+      const title = truncate(escapeText(m.title), 150);
+      const text = truncate(escapeText(m.text), SLACK_LIMITS.sectionChars - 10);
+      return [{ text: truncate(`${title}: ${text}`, 1_500), blocks: [header(title), section(text)] }];
+    }
   }
 }

@@ -187,8 +187,9 @@ export function describePlatformConformance(name: string, makeHarness: () => Pro
         stories: [evil],
         more: 0,
       });
+      await post({ kind: 'notice', title: `Feed disabled ${HOSTILE}`, text: `It failed: ${HOSTILE}` });
       const sent = (await h.sent(h.channel)).slice(before);
-      expect(sent.length).toBeGreaterThanOrEqual(2);
+      expect(sent.length).toBeGreaterThanOrEqual(3);
       for (const m of sent) {
         expect(h.pings(m.raw)).toEqual([]);
         expect(m.text).not.toContain('javascript:');
