@@ -103,6 +103,8 @@ export function buildProgram(): Command {
       ...report.rejected.map((r) => `rejected ${r.input}: ${r.reason}`),
     ];
     if (report.queued !== undefined) lines.unshift(`${report.queued} articles queued`);
+    if (report.resumed > 0)
+      lines.push(`${report.resumed} stories left unfinished by an interrupted run were finished now`);
     print(o, report, lines.join('\n'));
     if (report.rejected.length > 0) process.exitCode = 1;
   });

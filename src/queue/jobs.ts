@@ -10,6 +10,8 @@ export interface IngestJob {
 export interface IngestJobResult {
   results: Array<IngestResult & { input: string }>;
   next: JobRef[];
+  /** Stories of already-stored articles that still wanted a summary (work an earlier run left). */
+  resumed?: number;
 }
 export interface StoryVersion {
   storyId: string;

@@ -110,15 +110,30 @@ async function processIngest(
     job.data.articles.map(({ record }) => ingestArticle(deps.store, record)),
   );
   const due: StoryVersion[] = [];
+  const queued = new Set<string>();
+  let resumed = 0;
   for (const [i, s] of settled.entries()) {
     if (s.status === 'rejected') throw s.reason;
     const r = s.value;
     results.push({ ...r, input: job.data.articles[i]!.input });
+    if (queued.has(r.storyId)) continue;
     if (r.summaryDue) {
       const story = await deps.store.getStory(r.storyId);
       due.push({ storyId: r.storyId, version: story?.wantedSummaryVersion ?? 1 });
+      queued.add(r.storyId);
+    } else if (r.status === 'duplicate') {
+      // Already stored: this is a retry of this job, or a re-run of an import that was cut off. The store
+      // says whether its story still wants a summary (the first run died, or its enqueue failed, after
+      // the commit): if so, queue it again, so no story is left unsummarised and unmatched for good.
+      const story = await deps.store.getStory(r.storyId);
+      if (story && story.summaryVersion < story.wantedSummaryVersion) {
+        due.push({ storyId: r.storyId, version: story.wantedSummaryVersion });
+        queued.add(r.storyId);
+        resumed++;
+      }
     }
   }
+  if (resumed > 0) deps.log.info('resuming unfinished stories', { job: job.id, stories: resumed });
   if (deps.llm) {
     for (const d of due) {
       const ref = summariseRef(d.storyId, d.version);
@@ -131,7 +146,7 @@ async function processIngest(
     next.push(ref);
   }
   if (bulk.length > 0) await rt.queue(SUMMARISE_QUEUE).addBulk(bulk);
-  return { results, next };
+  return { results, next, resumed };
 }
 
 async function processSummarise(
@@ -229,6 +244,12 @@ export interface WorkerSet {
 }
 
 /**
+ * Job lock durations per queue. An offline summary batch is CPU work on the event loop, so it gets the
+ * longest lock (a loaded machine must not make it look stalled); everything else is I/O.
+ */
+export const LOCK_MS = { default: 15_000, summarise: 30_000 } as const;
+
+/**
  * Starts the pipeline workers (ingest, summarise) and one delivery worker per platform in `deps.targets`.
  * close() lets in-flight jobs finish; a job cut off by a crash is re-run by BullMQ (handlers are idempotent).
  */
@@ -242,6 +263,7 @@ export function startWorkers(
     queue: string,
     concurrency: number,
     fn: (job: Job<T>, deps: PipelineDeps) => Promise<R>,
+    lockMs: number = LOCK_MS.default,
   ): void => {
     // Each job's steps log through a child carrying its queue and job id.
     const worker = new Worker<T, R>(
@@ -251,8 +273,11 @@ export function startWorkers(
         connection: rt.connection(),
         prefix: rt.prefix,
         concurrency,
-        // Long LLM calls must not look stalled: renew the lock well within its duration.
-        lockDuration: 120_000,
+        // BullMQ renews a running job's lock every lockDuration/2 from a timer, so an awaited LLM call
+        // never looks stalled; only a worker that died does, and short locks bring its jobs back
+        // within seconds instead of minutes.
+        lockDuration: lockMs,
+        stalledInterval: Math.max(1_000, Math.floor(lockMs / 2)),
         maxStalledCount: 2,
       },
     );
@@ -261,8 +286,11 @@ export function startWorkers(
   };
   if (opts.pipeline !== false) {
     make<IngestJob, IngestJobResult>(INGEST_QUEUE, 1, (job, d) => processIngest(rt, d, job));
-    make<SummariseJob, StepResult>(SUMMARISE_QUEUE, opts.concurrency, (job, d) =>
-      processSummarise(rt, d, job),
+    make<SummariseJob, StepResult>(
+      SUMMARISE_QUEUE,
+      opts.concurrency,
+      (job, d) => processSummarise(rt, d, job),
+      LOCK_MS.summarise,
     );
     make<DigestJob, StepResult>(DIGEST_QUEUE, 2, (job, d) => processDigest(rt, d, job));
     make<AskJob, StepResult>(ASK_QUEUE, 2, (job, d) => processAsk(rt, d, job));

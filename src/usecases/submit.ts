@@ -23,6 +23,8 @@ export interface IngestReport {
   joined: number;
   rejected: Array<{ input: string; reason: string }>;
   articles: Array<{ id: string; storyId: string; status: IngestStatus }>;
+  /** Stories an interrupted earlier run left unsummarised, finished by this one. */
+  resumed: number;
   /** Articles handed to the queue without waiting (`wait: false`). */
   queued?: number;
 }
@@ -72,7 +74,7 @@ export async function submitArticles(
   }
   await flush();
 
-  const report: IngestReport = { new: 0, duplicates: 0, joined: 0, rejected, articles: [] };
+  const report: IngestReport = { new: 0, duplicates: 0, joined: 0, resumed: 0, rejected, articles: [] };
   if (!opts.wait) {
     report.queued = accepted;
     return report;
@@ -90,6 +92,7 @@ export async function submitArticles(
   });
   for (const ref of refs) {
     const res = followed.results.get(ref.id) as IngestJobResult | undefined;
+    report.resumed += res?.resumed ?? 0;
     for (const r of res?.results ?? []) {
       report.articles.push({ id: r.articleId, storyId: r.storyId, status: r.status });
       if (r.status === 'new') report.new++;

@@ -13,7 +13,7 @@ interface IngestJson {
 
 const oneLine = (stderr: string) => stderr.trim().split('\n');
 
-describe('usage errors: exit status 2, one line, nothing stored', () => {
+describe('usage errors: exit status 2, one line, nothing stored', { timeout: 120_000 }, () => {
   it('refuses bad schedule values instead of storing them', async () => {
     const dir = tempDir();
     const env = { TRADEWIRE_DATA_DIR: dir };
@@ -71,7 +71,7 @@ describe('usage errors: exit status 2, one line, nothing stored', () => {
   });
 });
 
-describe('records with no text', () => {
+describe('records with no text', { timeout: 60_000 }, () => {
   it('are rejected with a reason; the rest is stored', async () => {
     const dir = tempDir();
     const file = join(dir, 'in.jsonl');
@@ -94,7 +94,7 @@ describe('records with no text', () => {
   });
 });
 
-describe('the private Redis', () => {
+describe('the private Redis', { timeout: 90_000 }, () => {
   it('is stopped by the last of two overlapping CLI processes, whichever started it', async () => {
     const dir = tempDir();
     const env = { TRADEWIRE_DATA_DIR: dir };
