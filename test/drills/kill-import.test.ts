@@ -104,7 +104,7 @@ describe('drill: SIGKILL of the ingest process mid-import, then a re-run', () =>
     expect(expected.unsummarised).toBe(0);
     expect(expected.alerts.length).toBeGreaterThan(10);
 
-    const env = { ...process.env, TRADEWIRE_DATA_DIR: drill, TRADEWIRE_LOG_LEVEL: 'warn' };
+    const env: NodeJS.ProcessEnv = { ...process.env, TRADEWIRE_DATA_DIR: drill, TRADEWIRE_LOG_LEVEL: 'warn' };
     delete env.REDIS_URL;
     const child = spawn(process.execPath, [BIN, 'ingest', input], { cwd: REPO, env, stdio: 'ignore' });
     const exited = new Promise((r) => child.once('exit', r));
