@@ -9,6 +9,7 @@ import { questionTerms, textKeys } from '../search/question-terms.ts';
 import { retrieve } from '../search/retrieve.ts';
 import type { Passage, Store } from '../store/store.ts';
 import { splitSentences } from '../text/sentences.ts';
+import type { AbstainReason } from './constraints.ts';
 import { answerOffline, NOT_FOUND_ANSWER } from './offline-answer.ts';
 import { appendTurn, isFollowUp, newThread, type ThreadContext, threadContext } from './threads.ts';
 
@@ -23,6 +24,8 @@ export interface AnswerResult {
   citations: AnswerCitation[];
   /** Stories the answer cites, in citation order (thread context for follow-ups). */
   storyIds: string[];
+  /** When not grounded: which of the question's constraints the sources did not support. */
+  abstainedBecause?: AbstainReason;
 }
 
 export interface AnswerDeps {
@@ -93,6 +96,7 @@ export async function answerQuestion(deps: AnswerDeps, q: AskQuestion): Promise<
     const offline = answerOffline(question, passages, { extraTerms: ctx.extraTerms, extraWeight });
     const citations = offline.citations.map((c) => toCitation(c.n, passages[c.passageIndex]!, c.quote));
     result = finish(question, offline.answer, offline.grounded, 'offline', citations);
+    if (offline.abstainedBecause) result.abstainedBecause = offline.abstainedBecause;
   }
   deps.log.info('ask: answered', {
     answeredBy: result.answeredBy,
@@ -237,7 +241,8 @@ function finish(
   answeredBy: AnsweredBy,
   citations: AnswerCitation[],
 ): AnswerResult {
-  const storyIds = [...new Set(citations.map((c) => c.storyId))];
+  // A thread is about the stories an answer rests on, not the near misses an abstention shows.
+  const storyIds = grounded ? [...new Set(citations.map((c) => c.storyId))] : [];
   return { question, answer, grounded, answeredBy, citations, storyIds };
 }
 

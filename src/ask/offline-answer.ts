@@ -1,11 +1,21 @@
 import { type QuestionTerm, questionTerms, textKeys } from '../search/question-terms.ts';
 import type { Passage } from '../store/store.ts';
 import { splitSentences } from '../text/sentences.ts';
-import { STOPWORDS } from '../text/tokens.ts';
+import {
+  type AbstainReason,
+  contextKeysOf,
+  type Evidence,
+  type QuestionConstraints,
+  questionConstraints,
+  unsupported,
+} from './constraints.ts';
+import { cueScore } from './cues.ts';
 
 /**
  * The extractive answerer used without an LLM (and when the LLM fails): scores every sentence of
- * the retrieved passages against the question and quotes the best one or two, with citations.
+ * the retrieved passages against the question, then quotes the best sentence that supports all of
+ * the question's key constraints (entity, product, period, kind of answer; see constraints.ts). When
+ * the best evidence misses one, it abstains and says which, citing the closest source it found.
  */
 
 export interface OfflineCitation {
@@ -21,6 +31,8 @@ export interface OfflineAnswer {
   answer: string;
   grounded: boolean;
   citations: OfflineCitation[];
+  /** Set when not grounded: which constraint of the question the evidence did not support. */
+  abstainedBecause?: AbstainReason;
 }
 
 export interface OfflineOptions {
@@ -33,51 +45,29 @@ export interface OfflineOptions {
 export const NOT_FOUND_ANSWER =
   'I could not find anything in the stored articles that answers this. Try naming the country, product or measure.';
 
-/** Minimum share of the question's content terms the evidence must contain. */
-export const MIN_COVERAGE = 0.5;
-const PRIOR_WEIGHT = 0.3;
+/** Minimum weighted share of the question's content terms the evidence must contain. */
+export const MIN_COVERAGE = 0.35;
+/** Evidence is searched for a sentence meeting every constraint down to this share of the best score. */
+const FALLBACK_RATIO = 0.75;
+/** How much the retrieval rank of a passage counts next to its sentence's fit (tuned on ask-reuters-dev). */
+const PRIOR_WEIGHT = 0.5;
+/** Credit for a question term found only in the sentence's passage or title, not the sentence. */
+const CONTEXT_CREDIT = 0.4;
+/** Names and goods decide what a question is about: they weigh more than other words. */
+const KEY_TERM_WEIGHT = 1.5;
 /** Context words only nudge the choice between sentences that fit the question itself. */
 const EXTRA_SCALE = 0.25;
-const SECOND_SENTENCE_RATIO = 0.75;
+const SECOND_SENTENCE_RATIO = 0.8;
+/** Sources cited at most (the answer's own, then others stating the same, or the closest ones). */
+const MAX_SOURCES = 3;
+/** Another article is cited as reporting the same when a sentence of it shares this share of words. */
+const SAME_STATEMENT = 0.5;
 const MAX_SENTENCE_CHARS = 450;
 
-type QuestionType = 'who' | 'amount' | 'when' | 'why' | 'say' | 'where';
-
-const TYPE_RULES: [QuestionType, RegExp][] = [
-  [
-    'who',
-    /\bwho(?:m|se)?\b|\bwhich (?:company|companies|country|countries|official|officials|minister|ministry|person|people|firms?|agency|group)\b/i,
-  ],
-  [
-    'amount',
-    /\bhow (?:much|many|high|large|big|low|steep)\b|\bwhat (?:\w+ )?(?:tariffs?|rates?|duty|duties|percentage|price|level|amount|value|volume|tax|levy|quota|size)\b/i,
-  ],
-  ['when', /\bwhen\b|\bwhat (?:date|day|time|year|month)\b|\bhow (?:soon|long)\b/i],
-  ['why', /\bwhy\b|\bwhat (?:is|was) the reason\b|\bfor what reason\b|\bwhat prompted\b/i],
-  ['say', /\b(?:say|said|says|react(?:ion|ed)?|respon(?:d|se|ded)|comment(?:ed)?|position|stance)\b/i],
-  ['where', /\bwhere\b/i],
-];
-
-const AMOUNT =
-  /\d(?:[\d.,]*)\s*(?:%|percent|per cent|pct|billion|million|bln|mln|trillion|dlrs|dollars|euros|yuan|yen|pounds|tonnes|tons|barrels)|[$€£¥]\s*\d/i;
-const DATE =
-  /\b(?:january|february|march|april|may|june|july|august|september|october|november|december|jan|feb|mar|apr|jun|jul|aug|sept?|oct|nov|dec|monday|tuesday|wednesday|thursday|friday|saturday|sunday|today|yesterday|tomorrow|next (?:week|month|year)|(?:19|20)\d{2})\b/i;
-const REASON =
-  /\b(?:because|due to|in order to|so as to|aimed (?:\w+ )?at|meant to|intended to|designed to|citing|to (?:protect|prevent|stop|curb|counter|shield|force|support|boost|punish)|in response to|in retaliation|as a result|over concerns?|reason)\b/i;
-/** Words that often, but not always, introduce a cause ("after", "amid"). */
-const WEAK_REASON = /\b(?:after|amid|following)\b/i;
-const SPEECH =
-  /\b(?:said|says|statement|called|warned|opposed|welcomed|critici[sz]ed|condemned|urged|vowed|rejected|argued|told|announced|responded|denied)\b/i;
-const NAME_RUN = /\b\p{Lu}[\p{Ll}'’-]+(?:\s+\p{Lu}[\p{Ll}'’-]+)+/gu;
-const CAPITAL = /(?<=\s)\p{Lu}[\p{L}.'’-]*/gu;
-
-interface Scored {
+export interface Scored extends Evidence {
   passageIndex: number;
   order: number;
-  sentence: string;
-  keys: Set<string>;
   coverage: number;
-  entitiesOk: boolean;
   score: number;
 }
 
@@ -95,50 +85,128 @@ export function answerOffline(
   const secondary = own.length > 0 ? extra : [];
   if (primary.length === 0 || passages.length === 0) return notFound();
 
-  const types = new Set(TYPE_RULES.filter(([, re]) => re.test(question)).map(([t]) => t));
-  const questionWords = new Set(question.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? []);
+  const constraints = questionConstraints(question, primary);
   const extraWeight = EXTRA_SCALE * (opts.extraWeight ?? 0.3);
-  const topPrior = Math.max(...passages.map((p) => p.score), 0) || 1;
+  const scored = scoreSentences(passages, primary, secondary, constraints, extraWeight);
+  return decide(scored, constraints, passages);
+}
 
+/** Every sentence of `passages` scored against `question`, best first (for inspection and tests). */
+export function rankEvidence(question: string, passages: readonly Passage[]): Scored[] {
+  const terms = questionTerms(question);
+  return scoreSentences(passages, terms, [], questionConstraints(question, terms), 0);
+}
+
+function decide(
+  scored: Scored[],
+  constraints: QuestionConstraints,
+  passages: readonly Passage[],
+): OfflineAnswer {
+  const best = scored[0];
+  if (!best || best.coverage < MIN_COVERAGE) return notFound();
+
+  const floor = FALLBACK_RATIO * best.score;
+  const first = scored.find(
+    (s) => s.score >= floor && s.coverage >= MIN_COVERAGE && unsupported(constraints, s) === null,
+  );
+  if (!first)
+    return abstain(unsupported(constraints, best) ?? noEvidence(), closestByArticle(scored, passages));
+
+  const picked = [first];
+  const second = scored.find(
+    (s) =>
+      s !== first &&
+      s.score >= SECOND_SENTENCE_RATIO * first.score &&
+      s.sentence !== first.sentence &&
+      jaccard(s.keys, first.keys) < 0.5 &&
+      unsupported(constraints, s) === null,
+  );
+  if (second) picked.push(second);
+  // Two sentences of one passage read best in the order they were written.
+  if (second && second.passageIndex === first.passageIndex && second.order < first.order) picked.reverse();
+  const answer = quote(picked, passages);
+  // Other articles that state it too (re-sends, rewrites) are cited after it, up to MAX_SOURCES.
+  const quoted = new Set(answer.citations.map((c) => passages[c.passageIndex]?.articleId));
+  const also: string[] = [];
+  for (const s of scored) {
+    if (answer.citations.length >= MAX_SOURCES) break;
+    const articleId = passages[s.passageIndex]?.articleId;
+    if (quoted.has(articleId) || jaccard(s.keys, first.keys) < SAME_STATEMENT) continue;
+    if (unsupported(constraints, s) !== null) continue;
+    quoted.add(articleId);
+    const n = answer.citations.length + 1;
+    answer.citations.push({ n, passageIndex: s.passageIndex, quote: s.sentence });
+    also.push(`[${n}]`);
+  }
+  if (also.length > 0) answer.answer = `${answer.answer} Also reported in ${also.join(' ')}.`;
+  return answer;
+}
+
+/** The best sentence of each article, best article first. */
+function closestByArticle(scored: readonly Scored[], passages: readonly Passage[]): Scored[] {
+  const seen = new Set<string | undefined>();
+  const out: Scored[] = [];
+  for (const s of scored) {
+    const articleId = passages[s.passageIndex]?.articleId;
+    if (seen.has(articleId)) continue;
+    seen.add(articleId);
+    out.push(s);
+  }
+  return out;
+}
+
+function scoreSentences(
+  passages: readonly Passage[],
+  primary: readonly QuestionTerm[],
+  secondary: readonly QuestionTerm[],
+  constraints: QuestionConstraints,
+  extraWeight: number,
+): Scored[] {
+  const keyTerms = new Set([...constraints.entities, ...constraints.products].map((t) => t.key));
+  const weightOf = (t: QuestionTerm) => (keyTerms.has(t.key) ? KEY_TERM_WEIGHT : 1);
+  const topPrior = Math.max(...passages.map((p) => p.score), 0) || 1;
   const scored: Scored[] = [];
+  // An article's retrieved passages are context for each other (the name in one, the figure in another).
+  const byArticle = new Map<string, Set<string>>();
+  for (const p of passages) {
+    const keys = byArticle.get(p.articleId) ?? new Set<string>();
+    for (const k of contextKeysOf(p.text, p.title)) keys.add(k);
+    byArticle.set(p.articleId, keys);
+  }
   passages.forEach((p, passageIndex) => {
-    const titleKeys = textKeys(p.title);
+    const contextKeys = byArticle.get(p.articleId) ?? new Set<string>();
     const prior = Math.max(0, p.score) / topPrior;
     splitSentences(p.text).forEach((sentence, order) => {
       const keys = textKeys(sentence);
-      const coverage = cover(primary, keys, titleKeys);
+      const coverage = cover(primary, keys, contextKeys, weightOf);
       if (coverage === 0) return;
-      const entitiesOk = primary.every((t) => !t.entity || keys.has(t.key) || titleKeys.has(t.key));
-      const extraCoverage = secondary.length > 0 ? cover(secondary, keys, titleKeys) : 0;
+      const extraCoverage = secondary.length > 0 ? cover(secondary, keys, contextKeys, () => 1) : 0;
       const words = sentence.split(/\s+/).length;
       const score =
         coverage +
         extraWeight * extraCoverage +
-        cueScore(types, sentence, questionWords) +
+        cueScore(constraints.types, sentence, constraints.words) +
         PRIOR_WEIGHT * prior +
         (order === 0 ? 0.05 : 0) -
-        (words < 6 ? 0.2 : words > 70 ? 0.1 : 0) -
-        (entitiesOk ? 0 : 0.3);
-      scored.push({ passageIndex, order, sentence, keys, coverage, entitiesOk, score });
+        (words < 6 ? 0.2 : words > 70 ? 0.1 : 0);
+      scored.push({
+        passageIndex,
+        order,
+        sentence,
+        keys,
+        contextKeys,
+        passageText: p.text,
+        title: p.title,
+        published: p.published,
+        coverage,
+        score,
+      });
     });
   });
-  scored.sort((a, b) => b.score - a.score || a.passageIndex - b.passageIndex || a.order - b.order);
-  const best = scored[0];
-  if (!best || best.coverage < MIN_COVERAGE || !best.entitiesOk) return notFound();
+  return scored.sort((a, b) => b.score - a.score || a.passageIndex - b.passageIndex || a.order - b.order);
+}
 
-  const picked = [best];
-  const second = scored.find(
-    (s) =>
-      s !== best &&
-      s.entitiesOk &&
-      s.score >= SECOND_SENTENCE_RATIO * best.score &&
-      s.sentence !== best.sentence &&
-      jaccard(s.keys, best.keys) < 0.5,
-  );
-  if (second) picked.push(second);
-  // Two sentences of one passage read best in the order they were written.
-  if (second && second.passageIndex === best.passageIndex && second.order < best.order) picked.reverse();
-
+function quote(picked: readonly Scored[], passages: readonly Passage[]): OfflineAnswer {
   const citations: OfflineCitation[] = [];
   const parts: string[] = [];
   for (const s of picked) {
@@ -155,49 +223,41 @@ export function answerOffline(
   return { answer: parts.join(' '), grounded: true, citations };
 }
 
+/** Not grounded, saying which constraint failed and citing the closest evidence so the reader can check. */
+function abstain(reason: AbstainReason, closest: readonly Scored[]): OfflineAnswer {
+  const shown = closest.slice(0, MAX_SOURCES);
+  const marks = shown.map((_, i) => `[${i + 1}]`).join(' ');
+  return {
+    answer: `I could not find an answer in the stored articles: ${reason.detail}. Closest sources: ${marks}`,
+    grounded: false,
+    citations: shown.map((s, i) => ({ n: i + 1, passageIndex: s.passageIndex, quote: s.sentence })),
+    abstainedBecause: reason,
+  };
+}
+
+function noEvidence(): AbstainReason {
+  return { constraint: 'no-evidence', detail: 'no stored article covers enough of the question' };
+}
+
 function notFound(): OfflineAnswer {
-  return { answer: NOT_FOUND_ANSWER, grounded: false, citations: [] };
+  return { answer: NOT_FOUND_ANSWER, grounded: false, citations: [], abstainedBecause: noEvidence() };
 }
 
-/** Share of `terms` found in the sentence (full credit) or only in its article's title (half credit). */
-function cover(terms: readonly QuestionTerm[], keys: Set<string>, titleKeys: Set<string>): number {
+/** Weighted share of `terms` found in the sentence (full credit) or only in its passage or title. */
+function cover(
+  terms: readonly QuestionTerm[],
+  keys: Set<string>,
+  contextKeys: Set<string>,
+  weightOf: (t: QuestionTerm) => number,
+): number {
   let hit = 0;
-  for (const t of terms) hit += keys.has(t.key) ? 1 : titleKeys.has(t.key) ? 0.5 : 0;
-  return hit / terms.length;
-}
-
-/** Bonus for sentences that have the kind of thing the question asks for. */
-function cueScore(types: Set<QuestionType>, sentence: string, questionWords: Set<string>): number {
-  let bonus = 0;
-  if (types.has('who'))
-    bonus +=
-      newNames(sentence, questionWords) > 0 ? 0.35 : newCapitals(sentence, questionWords) > 0 ? 0.15 : 0;
-  if (types.has('amount')) bonus += AMOUNT.test(sentence) ? 0.35 : /\d/.test(sentence) ? 0.1 : 0;
-  if (types.has('when')) bonus += DATE.test(sentence) ? 0.35 : 0;
-  if (types.has('why')) bonus += REASON.test(sentence) ? 0.5 : WEAK_REASON.test(sentence) ? 0.2 : 0;
-  if (types.has('say')) bonus += SPEECH.test(sentence) ? 0.35 : 0;
-  if (types.has('where')) bonus += newCapitals(sentence, questionWords) > 0 ? 0.2 : 0;
-  return bonus;
-}
-
-/** Multi-word capitalised runs (likely names) with a word the question does not already contain. */
-function newNames(sentence: string, questionWords: Set<string>): number {
-  let n = 0;
-  for (const m of sentence.matchAll(NAME_RUN)) {
-    const parts = m[0].split(/\s+/).filter((w) => !STOPWORDS.has(w.toLowerCase()) && !DATE.test(w));
-    if (parts.length >= 2 && parts.some((w) => !questionWords.has(w.toLowerCase()))) n++;
+  let total = 0;
+  for (const t of terms) {
+    const w = weightOf(t);
+    total += w;
+    hit += keys.has(t.key) ? w : contextKeys.has(t.key) ? CONTEXT_CREDIT * w : 0;
   }
-  return n;
-}
-
-/** Capitalised words inside the sentence (not its first word) that the question does not contain. */
-function newCapitals(sentence: string, questionWords: Set<string>): number {
-  let n = 0;
-  for (const m of sentence.matchAll(CAPITAL)) {
-    const w = m[0].toLowerCase().replace(/['’]s$/, '');
-    if (!questionWords.has(w) && !STOPWORDS.has(w) && !DATE.test(w)) n++;
-  }
-  return n;
+  return total === 0 ? 0 : hit / total;
 }
 
 function jaccard(a: Set<string>, b: Set<string>): number {

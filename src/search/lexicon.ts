@@ -16,7 +16,7 @@ much many kind sort let like way ever yet`
  * matching words. Multi-word forms are folded to the code before tokenising (see MULTIWORD_CODES).
  */
 export const ALIAS_GROUPS: readonly (readonly string[])[] = [
-  ['us', 'u.s', 'usa', 'american', 'united states'],
+  ['us', 'u.s', 'usa', 'american', 'united states', 'washington'],
   ['uk', 'u.k', 'britain', 'british', 'united kingdom'],
   ['eu', 'e.u', 'european union', 'european', 'brussels', 'ec', 'european community'],
   ['china', 'chinese', 'beijing'],

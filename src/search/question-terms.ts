@@ -76,6 +76,10 @@ function tokenize(text: string): Token[] {
   return tokens;
 }
 
+/** Months and weekdays are periods, not parts of a name ("Brazil's March trade surplus"). */
+const CALENDAR =
+  /^(?:january|february|march|april|may|june|july|august|september|october|november|december|monday|tuesday|wednesday|thursday|friday|saturday|sunday)$/;
+
 const isStop = (lower: string): boolean => STOPWORDS.has(lower) || QUESTION_FILLER.has(lower);
 const clean = (form: string): string => form.replace(/[^\p{L}\p{N}]+/gu, ' ').trim();
 
@@ -125,7 +129,9 @@ export function questionTerms(text: string): QuestionTerm[] {
       !capitalised(i - 1) &&
       !capitalised(i + 2) &&
       !isStop(tok.lower) &&
-      !(isAlias(tok.lower) && isAlias(next.lower))
+      !(isAlias(tok.lower) && isAlias(next.lower)) &&
+      !CALENDAR.test(tok.lower) &&
+      !CALENDAR.test(next.lower)
     ) {
       const head = isStop(next.lower) ? tok.lower : next.lower;
       const variants = isAlias(next.lower) ? (ALIAS_GROUPS.find((g) => g.includes(next.lower)) ?? []) : [];
@@ -145,7 +151,8 @@ export function questionTerms(text: string): QuestionTerm[] {
       ? [...(FORMS.get(key) ?? [tok.lower])]
       : [tok.lower.replace(/'s?$/, ''), ...(FORMS.get(key) ?? [])];
     // A capitalised word is a name the answer must be about; the first word only if it is a known alias.
-    add(key, forms.map(clean), (capitalised(i) && tok.index !== 0) || (alias && tok.capital));
+    const name = (capitalised(i) && tok.index !== 0 && !CALENDAR.test(tok.lower)) || (alias && tok.capital);
+    add(key, forms.map(clean), name);
   }
   return out;
 }

@@ -101,15 +101,19 @@ describe('answerQuestion offline (no LLM configured)', () => {
     expectCitesOnly(nickel, 'indonesia-nickel-ore-ban');
   });
 
-  it('something never ingested → grounded false, no citations', async () => {
-    for (const question of [
-      'What did Brazil decide on ethanol import quotas?',
-      'Who won the Eurovision song contest?',
-    ]) {
-      const r = await answerQuestion(offline(), { question });
-      expect(r, question).toMatchObject({ grounded: false, citations: [], storyIds: [] });
-      expect(r.answer).toMatch(/^I could not find/);
-    }
+  it('something never ingested → grounded false, saying which constraint the sources miss', async () => {
+    const brazil = await answerQuestion(offline(), {
+      question: 'What did Brazil decide on ethanol import quotas?',
+    });
+    expect(brazil).toMatchObject({
+      grounded: false,
+      storyIds: [],
+      abstainedBecause: { constraint: 'entity' },
+    });
+    expect(brazil.answer).toMatch(/^I could not find .*brazil/i);
+    const song = await answerQuestion(offline(), { question: 'Who won the Eurovision song contest?' });
+    expect(song).toMatchObject({ grounded: false, citations: [], storyIds: [] });
+    expect(song.answer).toMatch(/^I could not find/);
   });
 
   it('follow-up in a thread resolves "it" to the chip story and saves the turns', async () => {

@@ -84,13 +84,54 @@ describe('answerOffline', () => {
   it('says it cannot answer when the evidence is weak', () => {
     for (const q of ['What did Peru say about copper royalties?', 'Who won the cup final?']) {
       const r = answerOffline(q, all);
-      expect(r, q).toEqual({ answer: NOT_FOUND_ANSWER, grounded: false, citations: [] });
+      expect(r, q).toMatchObject({ answer: NOT_FOUND_ANSWER, grounded: false, citations: [] });
+      expect(r.abstainedBecause?.constraint).toBe('no-evidence');
     }
   });
 
-  it('is not grounded when a name in the question is missing from the evidence', () => {
+  it('is not grounded when a name in the question is missing from the evidence, and says so', () => {
     // "tariff" and "wine" match, but nothing is about Brazil.
-    expect(answerOffline('What tariff did Brazil put on wine?', all).grounded).toBe(false);
+    const r = answerOffline('What tariff did Brazil put on wine?', all);
+    expect(r.grounded).toBe(false);
+    expect(r.abstainedBecause).toEqual({ constraint: 'entity', detail: 'the sources do not mention brazil' });
+    expect(r.answer).toContain('the sources do not mention brazil');
+    expect(r.citations[0]?.passageIndex).toBe(0);
+  });
+
+  it('abstains when the period asked for is not the one reported, with paraphrases understood', () => {
+    const uk = passage(
+      'UK trade deficit narrows',
+      'Britain had a visible trade deficit of 2.6 billion stg in the fourth quarter of 2025, official statistics show.',
+    );
+    const q4 = answerOffline("What was Britain's trade deficit in October-December 2025?", [uk]);
+    expect(q4.grounded).toBe(true);
+    expect(q4.answer).toContain('2.6 billion stg');
+    const q1 = answerOffline("What was Britain's trade deficit in January-March 2025?", [uk]);
+    expect(q1.grounded).toBe(false);
+    expect(q1.abstainedBecause?.constraint).toBe('period');
+    expect(q1.abstainedBecause?.detail).toContain('January–March');
+  });
+
+  it('abstains when the product asked about is not the one reported', () => {
+    const r = answerOffline('How much coffee did China book from the U.S.?', all);
+    expect(r.grounded).toBe(false);
+    expect(r.abstainedBecause).toMatchObject({ constraint: 'product' });
+  });
+
+  it('abstains on a who question whose evidence names no one new', () => {
+    const sefcovic = passage(
+      'Sefcovic named trade commissioner',
+      'Maros Sefcovic was appointed trade commissioner in 2024.',
+    );
+    const r = answerOffline('Who will succeed Maros Sefcovic as trade commissioner?', [sefcovic]);
+    expect(r.grounded).toBe(false);
+    expect(r.abstainedBecause?.constraint).toBe('answer-type');
+  });
+
+  it('understands Washington as the U.S.', () => {
+    const r = answerOffline('How many tonnes of soybeans did China buy from Washington?', all);
+    expect(r.grounded).toBe(true);
+    expect(r.answer).toContain('1.2 million tonnes');
   });
 
   it('is not grounded with no passages or no content words', () => {
@@ -111,6 +152,6 @@ describe('answerOffline', () => {
     const low = passage('Canada steel', text, { score: 2, articleId: 'low' });
     const high = passage('Canada steel', `${text} `, { score: 6, articleId: 'high' });
     const r = answerOffline('What tariff will Canada impose on steel?', [low, high]);
-    expect(r.citations.map((c) => c.passageIndex)).toEqual([1]);
+    expect(r.citations[0]?.passageIndex).toBe(1);
   });
 });
