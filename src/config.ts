@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import { parse as parseDotenv } from 'dotenv';
 import { z } from 'zod';
 import { TradewireError } from './errors.ts';
+import { TRADE_RELEVANCE_THRESHOLD } from './stories/relevance.ts';
 
 /**
  * Every setting, read once from the environment (and `.env`), validated in one place.
@@ -47,7 +48,8 @@ export const ConfigSchema = z.object({
   TRADEWIRE_WORKER_CONCURRENCY: positiveInt(8),
   TRADEWIRE_MAX_WATCHES_PER_CHANNEL: positiveInt(50),
   TRADEWIRE_DIGEST_MAX_STORIES: positiveInt(10),
-  TRADEWIRE_MIN_RELEVANCE: z.coerce.number().min(0).max(1).default(0),
+  // Default: the cut-off fitted with the relevance model (bench/fit-relevance.ts), so digests leave out non-trade news.
+  TRADEWIRE_MIN_RELEVANCE: z.coerce.number().min(0).max(1).default(TRADE_RELEVANCE_THRESHOLD),
   TRADEWIRE_LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
   TRADEWIRE_LOG_FORMAT: optionalString.pipe(z.enum(['json', 'pretty']).optional()),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),

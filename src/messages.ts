@@ -15,6 +15,14 @@ export interface StoryItem {
   /** Latest published date among the sources (ISO). */
   published: string;
   summarisedBy: string;
+  /** Why the story is in a digest: its trade relevance and the trade instruments its articles name. */
+  why?: StoryWhy;
+}
+
+export interface StoryWhy {
+  tradeRelevance: number;
+  /** Trade instruments (src/stories/trade-cues.ts) named in the articles, strongest first. */
+  instruments: string[];
 }
 
 export interface DigestMessage {

@@ -20,12 +20,19 @@ function sourcesLine(item: StoryItem): string {
   return `Sources (${item.sources.length}): ${parts.join('; ')}`;
 }
 
-function storyBlock(item: StoryItem, index?: number): string[] {
+function storyBlock(item: StoryItem, index?: number, why = false): string[] {
   const lines = [`${index === undefined ? '' : `${index}. `}${clean(item.headline)}`];
   if (item.summary) lines.push(`   ${clean(item.summary)}`);
   for (const p of item.keyPoints) lines.push(`   • ${clean(p)}`);
   lines.push(`   ${sourcesLine(item)}`);
+  if (why && item.why) lines.push(`   ${whyLine(item.why)}`);
   return lines;
+}
+
+/** Why a story is in the digest, so users can tune TRADEWIRE_MIN_RELEVANCE. */
+function whyLine(why: NonNullable<StoryItem['why']>): string {
+  const instruments = why.instruments.length > 0 ? `; instruments: ${why.instruments.join(', ')}` : '';
+  return `Why: trade relevance ${why.tradeRelevance.toFixed(2)}${instruments}`;
 }
 
 function answerText(m: AnswerMessage): string {
@@ -53,7 +60,7 @@ export function renderText(m: OutgoingMessage, maxChars = Number.POSITIVE_INFINI
       const budget = maxChars - more(m.stories.length + m.more).length - 2;
       let shown = 0;
       for (const [i, s] of m.stories.entries()) {
-        const block = `\n\n${storyBlock(s, i + 1).join('\n')}`;
+        const block = `\n\n${storyBlock(s, i + 1, true).join('\n')}`;
         if (text.length + block.length > budget && shown > 0) break;
         text += block.length <= budget ? block : block.slice(0, Math.max(0, budget - text.length));
         shown++;

@@ -1,7 +1,7 @@
 import type { Entities } from '../domain.ts';
-import type { DigestMessage, StoryItem } from '../messages.ts';
+import type { DigestMessage, StoryItem, StoryWhy } from '../messages.ts';
 import type { Store, StorySource, StoryView } from '../store/store.ts';
-import { storyItem } from '../stories/story-item.ts';
+import { storyItem, storyWhy } from '../stories/story-item.ts';
 import { OFFLINE_SUMMARISER, offlineSummary } from '../summarise/summarise-story.ts';
 import { rankStories } from './rank.ts';
 
@@ -20,6 +20,8 @@ export interface DigestStoryJson {
    */
   summaryStatus: 'stored' | 'provisional';
   tradeRelevance: number;
+  /** Why the story is in the digest: relevance (compare with minRelevance) and matched instruments. */
+  why: StoryWhy;
   sources: StorySource[];
 }
 
@@ -62,6 +64,7 @@ export function storyJson(view: StoryView): DigestStoryJson {
     summarisedBy: s?.summarisedBy ?? OFFLINE_SUMMARISER,
     summaryStatus: s && s.version > 0 ? 'stored' : 'provisional',
     tradeRelevance: view.story.tradeRelevance,
+    why: storyWhy(view),
     sources: view.sources,
   };
 }

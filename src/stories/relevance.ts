@@ -1,110 +1,43 @@
-import { detectInstruments } from '../summarise/entities.ts';
+import { readFileSync } from 'node:fs';
 import { terms } from '../text/tokens.ts';
+import { tradeCues } from './trade-cues.ts';
 
 /**
- * "Is this trade news?" as a transparent weighted-term model:
- *   z = BIAS + Σ weight(term) · (log(1 + body count) + TITLE_WEIGHT · [term in title])
+ * "Is this trade news?" as a small logistic regression:
+ *   z = bias + Σ w(term) · (log(1 + body count) + titleWeight · [term in title]) + Σ w(@cue) · [cue matched]
  *   relevance = 1 / (1 + e^−z)
- * Terms are written as plain words and stemmed at load with the shared tokeniser, so "trade deficits"
- * matches "trade deficit"; two-word entries match adjacent content terms (stopwords skipped).
- * Weights were fitted by L2 logistic regression on the even-id half of reuters21578-dev (label: topics
- * include "trade"); refit with `node --import tsx bench/fit-relevance.ts`.
+ * Terms are stemmed words and adjacent-word bigrams (stopwords skipped); cues are the trade
+ * instruments of src/stories/trade-cues.ts. The weights are data, in relevance-weights.json, fitted
+ * by `node --import tsx bench/fit-relevance.ts` on the present-day set in test/fixtures/relevance
+ * (train split) plus the even ids of reuters21578-dev (label: topics include "trade").
  */
 
-export const TITLE_WEIGHT = 2;
-export const RELEVANCE_BIAS = -5.59;
+interface WeightFile {
+  bias: number;
+  titleWeight: number;
+  threshold: number;
+  weights: Record<string, number>;
+}
 
+const MODEL = JSON.parse(
+  readFileSync(new URL('./relevance-weights.json', import.meta.url), 'utf8'),
+) as WeightFile;
+const WEIGHTS: ReadonlyMap<string, number> = new Map(Object.entries(MODEL.weights));
+
+export const TITLE_WEIGHT = MODEL.titleWeight;
 /**
- * [phrase, weight]. Fitted, except seven hand-set instrument terms the 1987 data cannot teach or teaches
- * the wrong way (see PINNED in bench/fit-relevance.ts): wto 1.0, export controls 1.2, anti-dumping 1.5,
- * countervailing 0.8, quota 0.5, embargo 0.3, duties 0.3. Only the look-alikes at the bottom (company
- * results, deals, market trading) weigh against.
+ * Default minimum relevance of a digest (TRADEWIRE_MIN_RELEVANCE): the cut-off that maximised F1 on
+ * the training data (see bench/fit-relevance.ts, which prints the held-out figures).
  */
-export const RELEVANCE_TERMS: ReadonlyArray<readonly [string, number]> = [
-  ['anti-dumping', 1.5],
-  ['trade', 1.21],
-  ['sanctions', 1.2],
-  ['export controls', 1.2],
-  ['trade deficit', 1.19],
-  ['wto', 1.0],
-  ['international trade', 0.91],
-  ['surplus', 0.89],
-  ['trade surplus', 0.88],
-  ['countervailing', 0.8],
-  ['deficit', 0.75],
-  ['dumping', 0.73],
-  ['trade dispute', 0.72],
-  ['trade pact', 0.72],
-  ['trade war', 0.7],
-  ['gatt', 0.68],
-  ['imports', 0.68],
-  ['trade deal', 0.67],
-  ['trade bill', 0.64],
-  ['levy', 0.63],
-  ['current account', 0.62],
-  ['trade issues', 0.61],
-  ['exports', 0.57],
-  ['trade sanctions', 0.56],
-  ['tariff', 0.53],
-  ['free trade', 0.53],
-  ['trade practices', 0.51],
-  ['quota', 0.5],
-  ['protectionist', 0.5],
-  ['trade gap', 0.47],
-  ['trade minister', 0.45],
-  ['protectionism', 0.43],
-  ['trade balance', 0.41],
-  ['unfair trade', 0.4],
-  ['bilateral', 0.37],
-  ['trade friction', 0.36],
-  ['embargo', 0.3],
-  ['duties', 0.3],
-  ['uruguay round', 0.28],
-  ['import curbs', 0.23],
-  ['trade policy', 0.19],
-  ['bilateral trade', 0.18],
-  ['imports rose', 0.18],
-  ['retaliatory', 0.18],
-  ['negotiations', 0.18],
-  ['trade partner', 0.16],
-  ['trade agreement', 0.15],
-  ['trade imbalance', 0.13],
-  ['exports rose', 0.12],
-  ['barriers', 0.09],
-  ['trade barriers', 0.08],
-  // Hand-set for present-day trade policy vocabulary the 1987 corpus barely has.
-  ['trade talks', 0.7],
-  ['trade negotiations', 0.7],
-  ['trade representative', 0.8],
-  ['trade truce', 0.8],
-  ['phase one', 0.5],
-  ['entity list', 1.0],
-  ['export restrictions', 1.0],
-  ['safeguard', 0.8],
-  ['usmca', 1.0],
-  ['nafta', 0.8],
-  ['merger', -0.27],
-  ['qtr', -0.28],
-  ['stake', -0.32],
-  ['dividend', -0.32],
-  ['shr', -0.46],
-  ['takeover', -0.48],
-  ['shares', -0.87],
-  ['futures', -1.15],
-];
+export const TRADE_RELEVANCE_THRESHOLD = MODEL.threshold;
 
-/**
- * Recommended cut-off on tradeRelevance. On the fitting half F1 is flat (0.68–0.69) from 0.2 to 0.5;
- * 0.3 sits in that plateau on the recall side. Held out (odd ids): precision 0.74, recall 0.67.
- */
-export const TRADE_RELEVANCE_THRESHOLD = 0.3;
+/** A cue's feature name. */
+export const cueFeature = (cue: string): string => `@${cue}`;
 
-/** A table phrase in matching form: stemmed content terms joined by one space. */
+/** A phrase in matching form: stemmed content terms joined by one space. */
 export function stemPhrase(phrase: string): string {
   return terms(phrase).join(' ');
 }
-
-const WEIGHTS: ReadonlyMap<string, number> = new Map(RELEVANCE_TERMS.map(([p, w]) => [stemPhrase(p), w]));
 
 /** Counts of vocabulary terms (unigrams and adjacent-term bigrams, stemmed) in a text. */
 export function phraseCounts(text: string, vocabulary: { has(term: string): boolean }): Map<string, number> {
@@ -120,7 +53,7 @@ export function phraseCounts(text: string, vocabulary: { has(term: string): bool
   return counts;
 }
 
-/** Feature value per vocabulary term: log(1 + body count) + titleWeight when in the title. */
+/** Feature values: log(1 + body count) + titleWeight when in the title, and 1 per matched cue. */
 export function relevanceFeatures(
   text: { title: string; body: string },
   vocabulary: { has(term: string): boolean } = WEIGHTS,
@@ -130,18 +63,20 @@ export function relevanceFeatures(
   for (const [t, c] of phraseCounts(text.body, vocabulary)) features.set(t, Math.log1p(c));
   for (const t of phraseCounts(text.title, vocabulary).keys())
     features.set(t, (features.get(t) ?? 0) + titleWeight);
+  for (const cue of tradeCues(`${text.title}\n${text.body}`)) features.set(cueFeature(cue), 1);
   return features;
 }
 
-/** 0..1 score for "this is trade news" (tariffs, trade balances, deals and talks, sanctions, dumping…). */
+/** 0..1 score for "this is trade news" (tariffs, quotas, trade remedies, controls, sanctions, deals, trade data…). */
 export function tradeRelevance(text: { title: string; body: string }): number {
-  let z = RELEVANCE_BIAS;
+  let z = MODEL.bias;
   for (const [t, x] of relevanceFeatures(text)) z += (WEIGHTS.get(t) ?? 0) * x;
-  // Each distinct trade instrument the story is about (tariff, quota, anti-dumping, export control,
-  // sanction, deal, subsidy) is direct evidence of trade policy news, beyond single-word counts.
-  z += INSTRUMENT_WEIGHT * Math.min(2, detectInstruments(`${text.title}\n${text.body}`).length);
   return 1 / (1 + Math.exp(-z));
 }
 
-/** Added to the score per distinct instrument mentioned (at most two). Hand-set; see bench/stories.ts. */
-export const INSTRUMENT_WEIGHT = 1.0;
+/** Why a text scores as trade news: the trade instruments it names, strongest first. */
+export function relevanceReasons(text: string): string[] {
+  return tradeCues(text).sort(
+    (a, b) => (WEIGHTS.get(cueFeature(b)) ?? 0) - (WEIGHTS.get(cueFeature(a)) ?? 0),
+  );
+}

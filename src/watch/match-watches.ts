@@ -3,30 +3,68 @@ import type { Watch } from '../domain.ts';
 import { watchMatches } from '../metrics.ts';
 import type { Store, StoryView } from '../store/store.ts';
 import { storyItem } from '../stories/story-item.ts';
+import { detectInstruments } from '../summarise/entities.ts';
+import { STOPWORDS, stem, words } from '../text/tokens.ts';
+import { lookupCountry } from './countries.ts';
 import { type MatchableStory, prepareStory } from './match.ts';
 import { parseQuery } from './query.ts';
 import { WatchIndex } from './watch-index.ts';
 
 /** Matching looks at the summary and the articles' text, bounded so one huge article cannot stall it. */
 const MAX_MATCH_CHARS = 50_000;
+const WORD = /[\p{L}\p{N}]+(?:['’.-][\p{L}\p{N}]+)*/gu;
 
 /**
- * What a watch query (or a digest's channel filter) is matched against: the headline and source titles
- * as the title; the summary, key points and any extra text (article bodies) as the text, bounded.
+ * What a watch query (or a digest's channel filter) is matched against: the source titles and the
+ * articles' text (bodies when given, and the summary's verbatim source sentences), plus the summary's
+ * headline, summary and key points only where the articles say the same — a word the articles do not
+ * contain is dropped, so a model that writes "TARIFFS" into every headline cannot make a `tariffs`
+ * watch fire. Instruments and countries from the summary count only when the article text names them.
  */
 export function matchableStory(view: StoryView, extraText: readonly string[] = []): MatchableStory {
   const s = view.summary;
+  const titles = view.sources.map((x) => x.title);
+  const article = [...titles, ...extraText, ...(s?.sourceSentences ?? [])]
+    .join(' \n ')
+    .slice(0, MAX_MATCH_CHARS);
+  const vocabulary = new Set(words(article).map(stem));
+  const grounded = (field: string | undefined): string =>
+    (field ?? '').replace(WORD, (w) => {
+      const lower = w.toLowerCase();
+      return STOPWORDS.has(lower) || vocabulary.has(stem(lower)) ? w : ' ';
+    });
+  const instrumentsInText = new Set(detectInstruments(article));
+  const countriesInText = countriesNamed(article);
   return {
     id: view.story.id,
-    title: [s?.headline, ...view.sources.map((x) => x.title)].filter(Boolean).join(' \n '),
-    text: [s?.summary, ...(s?.keyPoints ?? []), ...extraText]
-      .filter(Boolean)
+    title: [grounded(s?.headline), ...titles].filter((t) => t.trim()).join(' \n '),
+    text: [
+      grounded(s?.summary),
+      ...(s?.keyPoints ?? []).map(grounded),
+      ...(s?.sourceSentences ?? []),
+      ...extraText,
+    ]
+      .filter((t) => t.trim())
       .join(' \n ')
       .slice(0, MAX_MATCH_CHARS),
     sources: view.sources.map((x) => x.source),
-    countries: s?.entities.countries ?? [],
-    instruments: s?.instruments ?? [],
+    countries: (s?.entities.countries ?? []).filter((code) => countriesInText.has(code)),
+    instruments: (s?.instruments ?? []).filter((i) => instrumentsInText.has(i)),
   };
+}
+
+/** Countries the text names: names and demonyms, or a short code written in capitals ("US", "EU"). */
+function countriesNamed(text: string): Set<string> {
+  const out = new Set<string>();
+  const tokens = text.match(WORD) ?? [];
+  for (let i = 0; i < tokens.length; i++) {
+    const w = tokens[i]!;
+    const one = w.length > 3 || /^[A-Z.]+$/.test(w) ? lookupCountry(w.replace(/\./g, '')) : undefined;
+    const two = i + 1 < tokens.length ? lookupCountry(`${w} ${tokens[i + 1]}`.toLowerCase()) : undefined;
+    if (one) out.add(one);
+    if (two) out.add(two);
+  }
+  return out;
 }
 
 /**
