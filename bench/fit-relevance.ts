@@ -13,8 +13,9 @@
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { cueFeature, phraseCounts, TITLE_WEIGHT } from '../src/stories/relevance.ts';
-import { TRADE_CUES, tradeCues } from '../src/stories/trade-cues.ts';
+import { parseSeedText } from '../src/ingest/parse-seed.ts';
+import { cueFeature, relevanceFeatures, TITLE_WEIGHT } from '../src/stories/relevance.ts';
+import { TRADE_CUES } from '../src/stories/trade-cues.ts';
 import { terms } from '../src/text/tokens.ts';
 import { REPO, SHARED_DATA } from '../test/helpers/cli.ts';
 
@@ -75,13 +76,7 @@ for (const d of train) {
 }
 const vocab = new Set([...df].filter(([t, n]) => n >= MIN_DF && !/^\d/.test(t)).map(([t]) => t));
 
-function features(d: { title: string; body: string }): Map<string, number> {
-  const f = new Map<string, number>();
-  for (const [t, c] of phraseCounts(d.body, vocab)) f.set(t, Math.log1p(c));
-  for (const t of phraseCounts(d.title, vocab).keys()) f.set(t, (f.get(t) ?? 0) + TITLE_WEIGHT);
-  for (const cue of tradeCues(`${d.title}\n${d.body}`)) f.set(cueFeature(cue), 1);
-  return f;
-}
+const features = (d: { title: string; body: string }) => relevanceFeatures(d, vocab, TITLE_WEIGHT);
 const xs = new Map(docs.map((d) => [d, features(d)]));
 const names = [...vocab, ...Object.keys(TRADE_CUES).map(cueFeature)];
 const col = new Map(names.map((t, i) => [t, i + 1]));
@@ -90,11 +85,12 @@ const beta = new Float64Array(k);
 const m = new Float64Array(k);
 const v = new Float64Array(k);
 const totalWeight = train.reduce((s, d) => s + d.weight, 0);
-const z = (d: Doc) => {
+const zOf = (f: Map<string, number>) => {
   let s = beta[0]!;
-  for (const [t, x] of xs.get(d)!) s += beta[col.get(t)!]! * x;
+  for (const [t, x] of f) s += beta[col.get(t)!]! * x;
   return s;
 };
+const z = (d: Doc) => zOf(xs.get(d)!);
 for (let step = 1; step <= STEPS; step++) {
   const g = new Float64Array(k);
   for (const d of train) {
@@ -151,6 +147,13 @@ for (const set of ['present-train', 'present-test', 'reuters-train', 'reuters-te
   if (docs.some((d) => d.set === set)) console.log(`  ${set.padEnd(14)} ${fmt(f1(set, threshold))}`);
 }
 console.log('targets: present-test F1 ≥ 0.90, reuters F1 ≥ 0.69');
+const seedFile = join(SHARED_DATA, 'seed-article.txt');
+if (existsSync(seedFile)) {
+  // The demo's article, never trained on: a long present-day story about a trade deal.
+  const seed = parseSeedText(readFileSync(seedFile, 'utf8'));
+  const p = 1 / (1 + Math.exp(-zOf(features({ title: seed.title ?? '', body: seed.body }))));
+  console.log(`  seed article   relevance ${p.toFixed(3)} (threshold ${threshold})`);
+}
 if (process.argv.includes('--misses'))
   for (const d of docs)
     if (d.set === 'present-test' && prob(d) >= threshold !== (d.y === 1))
@@ -164,6 +167,6 @@ for (const [t, w] of ranked) if (Math.abs(w) >= 0.02) weights[t] = Math.round(w 
 const model = { bias: Math.round(beta[0]! * 1000) / 1000, titleWeight: TITLE_WEIGHT, threshold, weights };
 if (process.argv.includes('--dry-run')) console.log('dry run: weights not written');
 else {
-  writeFileSync(OUT, `${JSON.stringify(model, null, 1)}\n`);
+  writeFileSync(OUT, `${JSON.stringify(model, null, 2)}\n`);
   console.log(`wrote ${OUT} (${Object.keys(weights).length} weights)`);
 }

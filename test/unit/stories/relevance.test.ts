@@ -58,7 +58,7 @@ describe('tradeRelevance', () => {
     for (const text of [
       {
         title: 'Canada imposes surtax on Chinese electric vehicles',
-        body: 'Canada will impose a 100% surtax on electric vehicles made in China, the finance minister said.',
+        body: 'Canada will impose a 100% surtax on electric vehicles made in China from October 1, Prime Minister Justin Trudeau said, matching U.S. measures against what Ottawa called unfair Chinese trade practices.',
       },
       {
         title: 'Canada adds surtax on Chinese batteries',
