@@ -143,7 +143,16 @@ async function answerWithLlm(
     toCitation(i + 1, passages[original - 1]!, bestQuote(passages[original - 1]!, checked.claims[i] ?? '')),
   );
   const text = checked.text || NOT_FOUND_ANSWER;
-  return finish(question, text, value.grounded && citations.length > 0, `llm:${llm.model}`, citations);
+  const grounded = value.grounded && citations.length > 0;
+  const result = finish(question, text, grounded, `llm:${llm.model}`, citations);
+  if (!grounded)
+    result.abstainedBecause = {
+      constraint: 'model',
+      detail: value.grounded
+        ? 'the model cited none of the sources it was given'
+        : 'the model found that the sources do not answer the question',
+    };
+  return result;
 }
 
 export interface CheckedCitations {

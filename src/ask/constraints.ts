@@ -13,8 +13,11 @@ import { PRODUCT_SYNONYMS, PRODUCT_WORDS } from './products.ts';
 export type ConstraintKind = 'entity' | 'product' | 'measure' | 'period' | 'answer-type';
 
 export interface AbstainReason {
-  /** The constraint the best evidence did not support, or 'no-evidence' when nothing fit at all. */
-  constraint: ConstraintKind | 'no-evidence';
+  /**
+   * The constraint the best evidence did not support; 'no-evidence' when nothing fit at all;
+   * 'model' when the LLM said the sources do not answer, or cited none of them.
+   */
+  constraint: ConstraintKind | 'no-evidence' | 'model';
   /** Human-readable: what the question asks for that the evidence does not say. */
   detail: string;
 }

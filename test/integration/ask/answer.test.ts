@@ -208,6 +208,19 @@ describe('answerQuestion with an LLM (fake OpenAI server, real SDK)', () => {
     expect(r.grounded).toBe(true);
   });
 
+  it('abstains when the model says the sources do not answer, and says so', async () => {
+    fake.respondWith(() =>
+      JSON.stringify({
+        answer: 'The sources report a steel tariff, not one on coffee.',
+        citations: [],
+        grounded: false,
+      }),
+    );
+    const r = await answerQuestion(online(), { question: 'what tariff did Mexico put on coffee?' });
+    expect(r).toMatchObject({ grounded: false, storyIds: [], abstainedBecause: { constraint: 'model' } });
+    expect(r.abstainedBecause?.detail).toMatch(/do not answer/);
+  });
+
   it('a model that cites nothing is not grounded', async () => {
     fake.respondWith(() =>
       JSON.stringify({ answer: 'Mexico raised its steel tariff to 35%.', citations: [], grounded: true }),
