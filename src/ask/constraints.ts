@@ -1,4 +1,4 @@
-import { type QuestionTerm, questionTerms, termKey, textKeys } from '../search/fts-query.ts';
+import { type QuestionTerm, questionTerms, termKey, textKeys } from '../search/question-terms.ts';
 import { CAPITAL, DATE, hasDate, NAME_RUN, newFigures, type QuestionType, questionTypes } from './cues.ts';
 import { describeSpan, type MonthSpan, monthSpans, sameSpan, yearsIn } from './periods.ts';
 import { PRODUCT_SYNONYMS, PRODUCT_WORDS } from './products.ts';

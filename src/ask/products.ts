@@ -1,7 +1,7 @@
 /**
  * Traded goods a question can be about. When a question names one, the evidence must name it too:
  * "coffee shipped to Iraq" is not answered by a sentence about poultry shipped to Iraq. Plain data,
- * matched after stemming (see src/search/fts-query.ts termKey).
+ * matched after stemming (see src/search/question-terms.ts termKey).
  */
 export const PRODUCT_WORDS: readonly string[] = `
 wheat corn maize rice barley oats sorghum soybean soybeans soy soya oilseed oilseeds rapeseed canola sunflower
