@@ -28,7 +28,7 @@ interface Doc {
 }
 
 const MIN_DF = Number(process.env.FIT_MIN_DF ?? 10);
-const LAMBDA = Number(process.env.FIT_LAMBDA ?? 3e-4);
+const LAMBDA = Number(process.env.FIT_LAMBDA ?? 1e-3);
 const STEPS = 300;
 const REUTERS_WEIGHT = Number(process.env.FIT_REUTERS_WEIGHT ?? 0.1);
 const OUT = join(REPO, 'src/stories/relevance-weights.json');
