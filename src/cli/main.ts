@@ -2,14 +2,11 @@ import { resolve } from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { loadConfig, readEnv } from '../config.ts';
 import { describeError, type ErrorCode, TradewireError } from '../errors.ts';
-import { type App, openApp } from './app.ts';
-import { answerText, askCommand } from './commands/ask.ts';
-import { DEMO_CHANNEL, resetDemoDir, runDemo } from './commands/demo.ts';
-import { digestCommand } from './commands/digest.ts';
+import type { App } from './app.ts';
+// Command modules (and through them BullMQ, SQLite, the LLM client) load inside each action, so
+// `tradewire --help` starts fast; only the light registration helpers load eagerly.
 import { registerFeedCommands } from './commands/feeds.ts';
-import { ingestFiles } from './commands/ingest.ts';
 import { registerScheduleCommands, registerWatchCommands } from './commands/manage.ts';
-import { runService } from './commands/run.ts';
 
 /**
  * `tradewire` — every command takes --data-dir; with --json, stdout carries exactly one JSON
@@ -43,6 +40,7 @@ function positiveInt(v: string): number {
  * the process exits. A second signal forces the exit.
  */
 async function withApp<T>(o: Common, fn: (app: App) => Promise<T>, onStop?: () => void): Promise<T> {
+  const { openApp } = await import('./app.ts');
   const app = openApp({ dataDir: o.dataDir, echo: o.json ? process.stderr : process.stdout });
   let closing = false;
   const onSignal = () => {
@@ -71,7 +69,13 @@ const print = (o: Common, json: unknown, text: string) => {
   process.stdout.write(o.json ? `${JSON.stringify(json, null, 2)}\n` : `${text}\n`);
 };
 
-const demoAsk = (app: App, question: string) => askCommand(app, question, { channel: DEMO_CHANNEL });
+const demoAsk = async (app: App, question: string) => {
+  const [{ askCommand }, { DEMO_CHANNEL }] = await Promise.all([
+    import('./commands/ask.ts'),
+    import('./commands/demo.ts'),
+  ]);
+  return askCommand(app, question, { channel: DEMO_CHANNEL });
+};
 
 export function buildProgram(): Command {
   const program = new Command('tradewire')
@@ -97,6 +101,7 @@ export function buildProgram(): Command {
       .argument('<paths...>', 'files, directories, or - for stdin')
       .option('--no-wait', 'only enqueue: a running `tradewire run` does the rest'),
   ).action(async (paths: string[], o: Common & { wait: boolean }) => {
+    const { ingestFiles } = await import('./commands/ingest.ts');
     const report = await withApp(o, (app) => ingestFiles(app, paths, { wait: o.wait }));
     const lines = [
       `${report.new} new, ${report.duplicates} duplicate (${report.joined} joined an existing story), ${report.rejected.length} rejected`,
@@ -128,6 +133,7 @@ export function buildProgram(): Command {
     async (
       o: Common & { channel?: string; since?: string; until?: string; limit?: number; render?: string },
     ) => {
+      const { digestCommand } = await import('./commands/digest.ts');
       await withApp(o, async (app) => {
         const { json, rendered } = await digestCommand(app, o);
         if (rendered !== null && !o.json) {
@@ -154,6 +160,7 @@ export function buildProgram(): Command {
         'ingest the sample week, fire watch alerts, post a digest to console:demo, answer a question',
       ),
   ).action(async (o: Common) => {
+    const { resetDemoDir, runDemo } = await import('./commands/demo.ts');
     const dataDir = resolve(o.dataDir ?? process.env.TRADEWIRE_DATA_DIR ?? './data', 'demo');
     await resetDemoDir(dataDir);
     const out = o.json ? process.stderr : process.stdout;
@@ -169,6 +176,7 @@ export function buildProgram(): Command {
       .option('--thread <id>', 'continue this conversation (follow-up questions)')
       .option('--channel <id>', 'also post the answer to this channel'),
   ).action(async (question: string, o: Common & { thread?: string; channel?: string }) => {
+    const { answerText, askCommand } = await import('./commands/ask.ts');
     await withApp(o, async (app) => {
       const r = await askCommand(app, question, { threadId: o.thread, channel: o.channel });
       print(o, r, answerText(r));
@@ -188,6 +196,7 @@ export function buildProgram(): Command {
       )
       .option('--port <n>', 'HTTP port (default PORT or 3000)', (v) => Number.parseInt(v, 10)),
   ).action(async (o: Common & { port?: number }) => {
+    const { runService } = await import('./commands/run.ts');
     const stop = new AbortController();
     // Started through a wrapper (npx, a shell script) that was stopped without passing the signal on:
     // when the parent goes, this process is re-parented — stop as if signalled, never serve orphaned.

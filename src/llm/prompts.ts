@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { packagePath } from '../package-root.ts';
 
 /**
  * Versioned prompts live in `prompts/<name>.md`:
@@ -26,7 +26,6 @@ export interface Prompt {
   renderUser(vars: Record<string, string>): string;
 }
 
-const PROMPTS_DIR = new URL('../../prompts/', import.meta.url);
 const NAME = /^[a-z0-9][a-z0-9-]*$/;
 const PLACEHOLDER = /\{\{\s*([A-Za-z0-9_]+)\s*\}\}/g;
 const USER_MARKER = '=== user ===';
@@ -37,7 +36,7 @@ export function loadPrompt(name: string): Prompt {
   const cached = cache.get(name);
   if (cached) return cached;
   if (!NAME.test(name)) throw new Error(`Invalid prompt name "${name}"`);
-  const path = fileURLToPath(new URL(`${name}.md`, PROMPTS_DIR));
+  const path = packagePath('prompts', `${name}.md`);
   const prompt = parsePrompt(name, readFileSync(path, 'utf8'));
   cache.set(name, prompt);
   return prompt;

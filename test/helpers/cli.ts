@@ -5,7 +5,10 @@ import { join, resolve } from 'node:path';
 
 export const REPO = resolve(import.meta.dirname, '../..');
 export const SHARED_DATA = resolve(REPO, '../shared/data');
-export const BIN = join(REPO, 'bin/tradewire.js');
+/** Node arguments that run the CLI from source (the packed, compiled CLI is tested in test/e2e/pack). */
+export const CLI = ['--import', 'tsx', join(REPO, 'src/cli/tradewire.ts')];
+/** A script that runs the CLI from source: `spawn(process.execPath, [BIN, …])`. */
+export const BIN = join(REPO, 'test/helpers/tradewire-dev.mjs');
 
 export interface CliResult {
   code: number;
@@ -26,7 +29,7 @@ export function runCli(
   return new Promise((resolvePromise, reject) => {
     const base = { ...process.env };
     for (const k of ['OPENAI_API_KEY', 'OPENAI_BASE_URL', 'REDIS_URL', 'TRADEWIRE_DATA_DIR']) delete base[k];
-    const child = spawn(process.execPath, [BIN, ...args], {
+    const child = spawn(process.execPath, [...CLI, ...args], {
       cwd: REPO,
       env: { ...base, TRADEWIRE_LOG_LEVEL: 'warn', ...env },
       stdio: ['pipe', 'pipe', 'pipe'],

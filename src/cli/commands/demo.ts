@@ -1,7 +1,8 @@
 import { existsSync, readFileSync, rmSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describeError } from '../../errors.ts';
+import { packagePath } from '../../package-root.ts';
 import { followJobs } from '../../queue/follow.ts';
 import { DIGEST_QUEUE, deliverQueue } from '../../queue/names.ts';
 import { digestNow } from '../../usecases/digest.ts';
@@ -10,7 +11,7 @@ import type { App } from '../app.ts';
 import { ingestFiles } from './ingest.ts';
 
 export const DEMO_CHANNEL = 'console:demo';
-const SAMPLES = resolve(import.meta.dirname, '../../../samples/trade-week.jsonl');
+const SAMPLES = packagePath('samples', 'trade-week.jsonl');
 
 export interface DemoReport {
   dataDir: string;

@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { BIN, REPO, runCli, tempDir } from '../../helpers/cli.ts';
+import { CLI, REPO, runCli, tempDir } from '../../helpers/cli.ts';
 
 /** Found when Tradewire was tried as a new user would: each with the behaviour it should have had. */
 
@@ -127,11 +127,15 @@ describe('tradewire run under a wrapper', () => {
   it('exits when its parent process goes away without passing a signal on', async () => {
     const dir = tempDir();
     // A shell that starts `tradewire run` and prints its pid, then is SIGKILLed (as npx can be).
-    const wrapper = spawn('bash', ['-c', `"${process.execPath}" "${BIN}" run --port 0 & echo $!; wait`], {
-      cwd: REPO,
-      env: { ...process.env, TRADEWIRE_DATA_DIR: dir, TRADEWIRE_LOG_LEVEL: 'info', REDIS_URL: '' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const wrapper = spawn(
+      'bash',
+      ['-c', `"${process.execPath}" ${CLI.map((a) => `"${a}"`).join(' ')} run --port 0 & echo $!; wait`],
+      {
+        cwd: REPO,
+        env: { ...process.env, TRADEWIRE_DATA_DIR: dir, TRADEWIRE_LOG_LEVEL: 'info', REDIS_URL: '' },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     let out = '';
     let err = '';
     wrapper.stdout.on('data', (d) => {

@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { BIN, REPO, runCli, tempDir } from '../../helpers/cli.ts';
+import { CLI, REPO, runCli, tempDir } from '../../helpers/cli.ts';
 import { freePort } from '../../helpers/redis-server.ts';
 
 describe('tradewire run', () => {
@@ -18,7 +18,7 @@ describe('tradewire run', () => {
     delete env.REDIS_URL;
     delete env.OPENAI_BASE_URL;
     delete env.OPENAI_API_KEY;
-    const child = spawn(process.execPath, [BIN, 'run'], {
+    const child = spawn(process.execPath, [...CLI, 'run'], {
       cwd: REPO,
       env,
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -1,0 +1,80 @@
+/**
+ * Layering rules, run by `npm run check` (`depcruise src adapters`). Static and dynamic `import()`
+ * both count, type-only imports too. test/unit/layering/rules.test.ts shows each rule catching a
+ * deliberate violation.
+ */
+
+/** The one file in src/ that may import adapters/: it wires the platforms into the app. */
+export const COMPOSITION_ROOT = 'src/cli/app.ts';
+
+/** The core modules adapters may import: the ports, shared shapes, and the use cases. */
+export const ADAPTER_MAY_IMPORT = [
+  'src/platform/port.ts',
+  'src/domain.ts',
+  'src/messages.ts',
+  'src/errors.ts',
+  'src/channels.ts',
+  'src/log.ts',
+  'src/config.ts', // types only: see adapters-config-types-only
+  'src/usecases/',
+];
+
+const TOP_LEVEL = '^(src|adapters)$';
+const exact = (p) => `^${p.replace(/[.]/g, '\\.')}${p.endsWith('/') ? '' : '$'}`;
+
+/** @type {import('dependency-cruiser').IConfiguration} */
+export default {
+  forbidden: [
+    {
+      name: 'no-cycles',
+      severity: 'error',
+      comment: 'No module imports itself back, directly or through others.',
+      from: {},
+      to: { circular: true },
+    },
+    {
+      name: 'no-folder-cycles',
+      severity: 'error',
+      comment:
+        'Folders depend one way (src/queue may use src/digest, never both ways). The top-level src and ' +
+        'adapters aggregates are left out: the composition root makes them depend on each other by design.',
+      scope: 'folder',
+      from: { pathNot: TOP_LEVEL },
+      to: { circular: true, pathNot: TOP_LEVEL },
+    },
+    {
+      name: 'core-not-to-adapters',
+      severity: 'error',
+      comment: `src/ knows chat platforms only through the port; only ${COMPOSITION_ROOT} wires adapters in.`,
+      from: { path: '^src/', pathNot: exact(COMPOSITION_ROOT) },
+      to: { path: '^adapters/' },
+    },
+    {
+      name: 'adapters-only-to-ports',
+      severity: 'error',
+      comment: `adapters/ may import from src/ only: ${ADAPTER_MAY_IMPORT.join(', ')}.`,
+      from: { path: '^adapters/' },
+      to: { path: '^src/', pathNot: ADAPTER_MAY_IMPORT.map(exact) },
+    },
+    {
+      name: 'adapters-config-types-only',
+      severity: 'error',
+      comment: 'Adapters get their settings passed in; they may name the Config types, not load config.',
+      from: { path: '^adapters/' },
+      to: { path: exact('src/config.ts'), dependencyTypesNot: ['type-only'] },
+    },
+    {
+      name: 'not-to-unresolvable',
+      severity: 'error',
+      comment: 'An import the cruiser cannot resolve would escape every rule above.',
+      from: {},
+      to: { couldNotResolve: true },
+    },
+  ],
+  options: {
+    tsPreCompilationDeps: true,
+    tsConfig: { fileName: 'tsconfig.json' },
+    doNotFollow: { path: 'node_modules' },
+    includeOnly: '^(src|adapters)/',
+  },
+};
