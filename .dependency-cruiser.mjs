@@ -1,7 +1,7 @@
 /**
- * Layering rules, run by `npm run check` (`depcruise src adapters`). Static and dynamic `import()`
- * both count, type-only imports too. test/unit/layering/rules.test.ts shows each rule catching a
- * deliberate violation.
+ * Layering rules, run by `npm run check` (`npm run layers`): module rules here, folder cycles in
+ * .dependency-cruiser-folders.mjs. Static and dynamic `import()` both count, type-only imports too.
+ * test/unit/layering/rules.test.ts shows each rule catching a deliberate violation.
  */
 
 /** The one file in src/ that may import adapters/: it wires the platforms into the app. */
@@ -19,7 +19,6 @@ export const ADAPTER_MAY_IMPORT = [
   'src/usecases/',
 ];
 
-const TOP_LEVEL = '^(src|adapters)$';
 const exact = (p) => `^${p.replace(/[.]/g, '\\.')}${p.endsWith('/') ? '' : '$'}`;
 
 /** @type {import('dependency-cruiser').IConfiguration} */
@@ -31,16 +30,6 @@ export default {
       comment: 'No module imports itself back, directly or through others.',
       from: {},
       to: { circular: true },
-    },
-    {
-      name: 'no-folder-cycles',
-      severity: 'error',
-      comment:
-        'Folders depend one way (src/queue may use src/digest, never both ways). The top-level src and ' +
-        'adapters aggregates are left out: the composition root makes them depend on each other by design.',
-      scope: 'folder',
-      from: { pathNot: TOP_LEVEL },
-      to: { circular: true, pathNot: TOP_LEVEL },
     },
     {
       name: 'core-not-to-adapters',

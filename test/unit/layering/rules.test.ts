@@ -7,9 +7,9 @@ import { COMPOSITION_ROOT } from '../../../.dependency-cruiser.mjs';
 import { REPO, tempDir } from '../../helpers/cli.ts';
 
 /**
- * The layering rules of `npm run check`, run the same way (the depcruise CLI with the repo's
- * .dependency-cruiser.mjs) over a small tree with one deliberate violation per rule, and over the
- * real tree.
+ * The layering rules of `npm run check`, run the way `npm run layers` runs them (the depcruise CLI
+ * with the repo's .dependency-cruiser.mjs, then .dependency-cruiser-folders.mjs over each tree) over
+ * a small tree with one deliberate violation per rule, and over the real tree.
  */
 
 const run = promisify(execFile);
@@ -21,26 +21,29 @@ interface Violation {
   to: string;
 }
 
-async function cruise(cwd: string): Promise<{ violations: string[]; modules: string[] }> {
-  const args = [
-    '--config',
-    join(REPO, '.dependency-cruiser.mjs'),
-    '--output-type',
-    'json',
-    'src',
-    'adapters',
-  ];
+/** One cruise as `npm run layers` runs it: the module rules, or the folder-cycle rule over one tree. */
+async function cruise(
+  cwd: string,
+  pass: 'modules' | 'src folders' | 'adapters folders',
+): Promise<{ violations: string[]; dependencies: string[] }> {
+  const folders = ['--config', join(REPO, '.dependency-cruiser-folders.mjs')];
+  const args = {
+    modules: ['--config', join(REPO, '.dependency-cruiser.mjs'), 'src', 'adapters'],
+    'src folders': [...folders, '--exclude', '^adapters/', 'src'],
+    'adapters folders': [...folders, '--exclude', '^src/', 'adapters'],
+  }[pass];
   // depcruise exits non-zero when it finds violations; the JSON report is on stdout either way.
-  const { stdout } = await run(DEPCRUISE, args, { cwd, maxBuffer: 64 * 1024 * 1024 }).catch(
-    (err: { stdout?: string }) => ({ stdout: err.stdout ?? '' }),
-  );
+  const { stdout } = await run(DEPCRUISE, [...args, '--output-type', 'json'], {
+    cwd,
+    maxBuffer: 64 * 1024 * 1024,
+  }).catch((err: { stdout?: string }) => ({ stdout: err.stdout ?? '' }));
   const report = JSON.parse(stdout) as {
     modules: { source: string; dependencies: { resolved: string }[] }[];
     summary: { violations: Violation[] };
   };
   return {
     violations: report.summary.violations.map((v) => `${v.rule.name}: ${v.from} -> ${v.to}`).sort(),
-    modules: report.modules.flatMap((m) => m.dependencies.map((d) => `${m.source} -> ${d.resolved}`)),
+    dependencies: report.modules.flatMap((m) => m.dependencies.map((d) => `${m.source} -> ${d.resolved}`)),
   };
 }
 
@@ -89,8 +92,12 @@ describe('layering rules (.dependency-cruiser.mjs)', () => {
       mkdirSync(dirname(join(dir, file)), { recursive: true });
       writeFileSync(join(dir, file), text);
     }
-    const { violations } = await cruise(dir);
-    expect(violations).toEqual(
+    const [modules, srcFolders, adapterFolders] = await Promise.all([
+      cruise(dir, 'modules'),
+      cruise(dir, 'src folders'),
+      cruise(dir, 'adapters folders'),
+    ]);
+    expect([...modules.violations, ...srcFolders.violations, ...adapterFolders.violations].sort()).toEqual(
       [
         'adapters-config-types-only: adapters/console/config-load.ts -> src/config.ts',
         'adapters-only-to-ports: adapters/console/store-access.ts -> src/store/store.ts',
@@ -106,8 +113,12 @@ describe('layering rules (.dependency-cruiser.mjs)', () => {
   }, 60_000);
 
   it('passes on the real tree, and sees the composition root importing an adapter', async () => {
-    const { violations, modules } = await cruise(REPO);
-    expect(violations).toEqual([]);
-    expect(modules.some((d) => d.startsWith(`${COMPOSITION_ROOT} -> adapters/`))).toBe(true);
+    const passes = await Promise.all([
+      cruise(REPO, 'modules'),
+      cruise(REPO, 'src folders'),
+      cruise(REPO, 'adapters folders'),
+    ]);
+    expect(passes.flatMap((p) => p.violations)).toEqual([]);
+    expect(passes[0]?.dependencies.some((d) => d.startsWith(`${COMPOSITION_ROOT} -> adapters/`))).toBe(true);
   }, 60_000);
 });
