@@ -8,5 +8,6 @@ if ! command -v redis-server >/dev/null; then
   SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
   $SUDO apt-get update -qq && $SUDO apt-get install -y -qq redis-server >/dev/null
 fi
-[ -d node_modules ] || npm ci --no-audit --no-fund
+# npm ci builds dist/ (prepare); an existing install gets a fresh build of the current sources.
+if [ -d node_modules ]; then npm run build --silent; else npm ci --no-audit --no-fund; fi
 exec node bin/tradewire.js demo "$@"
