@@ -1,8 +1,10 @@
 import type { Command } from 'commander';
 import { TradewireError } from '../../errors.ts';
-import { listSchedules, removeSchedule, setSchedule } from '../../usecases/schedules.ts';
-import { addWatch, listWatches, removeWatch } from '../../usecases/watches.ts';
 import type { App } from '../app.ts';
+
+// The use cases (zod, cron-parser, the query parser) load when a command runs, so `--help` stays fast.
+const watches = () => import('../../usecases/watches.ts');
+const schedules = () => import('../../usecases/schedules.ts');
 
 export interface CliHooks {
   withApp<T>(o: { dataDir?: string; json?: boolean }, fn: (app: App) => Promise<T>): Promise<T>;
@@ -36,14 +38,14 @@ export function registerWatchCommands(program: Command, h: CliHooks): void {
       .allowUnknownOption(),
   ).action(async (query: string[], o: O & { channel: string }) => {
     await h.withApp(o, async (app) => {
-      const w = await addWatch(app.deps, { channel: o.channel, query: query.join(' ') });
+      const w = await (await watches()).addWatch(app.deps, { channel: o.channel, query: query.join(' ') });
       h.print(o, w, `watch ${w.id} on ${w.channel}: ${w.query}`);
     });
   });
   h.common(watch.command('list').option('--channel <id>', 'only this channel')).action(
     async (o: O & { channel?: string }) => {
       await h.withApp(o, async (app) => {
-        const list = await listWatches(app.deps, o.channel);
+        const list = await (await watches()).listWatches(app.deps, o.channel);
         h.print(
           o,
           { watches: list },
@@ -54,7 +56,7 @@ export function registerWatchCommands(program: Command, h: CliHooks): void {
   );
   h.common(watch.command('remove').argument('<id>')).action(async (id: string, o: O) => {
     await h.withApp(o, async (app) => {
-      await removeWatch(app.deps, { id }).catch(cliHint);
+      await (await watches()).removeWatch(app.deps, { id }).catch(cliHint);
       h.print(o, { removed: id }, `removed watch ${id}`);
     });
   });
@@ -93,7 +95,7 @@ export function registerScheduleCommands(program: Command, h: CliHooks): void {
       },
     ) => {
       await h.withApp(o, async (app) => {
-        const v = await setSchedule(app.deps, {
+        const v = await (await schedules()).setSchedule(app.deps, {
           channel,
           time,
           timezone,
@@ -110,7 +112,7 @@ export function registerScheduleCommands(program: Command, h: CliHooks): void {
   );
   h.common(schedule.command('list')).action(async (o: O) => {
     await h.withApp(o, async (app) => {
-      const list = await listSchedules(app.deps);
+      const list = await (await schedules()).listSchedules(app.deps);
       h.print(
         o,
         { schedules: list.map((v) => ({ ...v.schedule, next: v.next })) },
@@ -125,7 +127,7 @@ export function registerScheduleCommands(program: Command, h: CliHooks): void {
   });
   h.common(schedule.command('remove').argument('<channel>')).action(async (channel: string, o: O) => {
     await h.withApp(o, async (app) => {
-      const removed = await removeSchedule(app.deps, channel);
+      const removed = await (await schedules()).removeSchedule(app.deps, channel);
       h.print(o, { removed }, removed ? `removed the schedule of ${channel}` : `${channel} had no schedule`);
     });
   });
