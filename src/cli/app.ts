@@ -148,3 +148,6 @@ export function openApp(opts: AppOptions): App {
     },
   };
 }
+
+/** Platform set-up commands (`tradewire discord register`) reach their adapter through this root. */
+export const discordSetup = () => import('../../adapters/discord/register-cli.ts');

@@ -223,9 +223,7 @@ export function buildProgram(): Command {
       .description('register the /trade slash command (a guild: at once; otherwise globally)')
       .option('--guild <id>', 'register in this server only (updates at once)'),
   ).action(async (o: Common & { guild?: string }) => {
-    const { registerDiscordCommands, describeRegistration } = await import(
-      '../../adapters/discord/register-cli.ts'
-    );
+    const { registerDiscordCommands, describeRegistration } = await (await import('./app.ts')).discordSetup();
     const r = await registerDiscordCommands(loadConfig(readEnv()), { guild: o.guild });
     print(o, r, describeRegistration(r));
   });

@@ -5,8 +5,8 @@ import { enqueueDeliveries } from '../../queue/workers.ts';
 import { startHttpServer } from '../../server/http.ts';
 import { INGEST_PATH, ingestRoute } from '../../server/ingest-route.ts';
 import { renderMetrics } from '../../server/metrics.ts';
-import { FEEDS_QUEUE, startFeedPolling } from '../../sources/feed-service.ts';
 import { chatHandler } from '../../usecases/chat.ts';
+import { FEEDS_QUEUE, startFeedPolling } from '../../usecases/feed-service.ts';
 import type { App } from '../app.ts';
 
 /**

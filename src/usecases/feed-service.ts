@@ -1,9 +1,9 @@
 import type { DeliveryRequest } from '../delivery/deliver.ts';
 import type { QueueRuntime } from '../queue/runtime.ts';
-import type { UseCaseDeps } from '../usecases/deps.ts';
-import { submitArticles } from '../usecases/submit.ts';
-import { FEEDS_QUEUE, startFeedWorker, syncFeedSchedulers } from './feed-worker.ts';
-import { createSafeFetcher } from './safe-fetch.ts';
+import { FEEDS_QUEUE, startFeedWorker, syncFeedSchedulers } from '../sources/feed-worker.ts';
+import { createSafeFetcher } from '../sources/safe-fetch.ts';
+import type { UseCaseDeps } from './deps.ts';
+import { submitArticles } from './submit.ts';
 
 export { FEEDS_QUEUE };
 
