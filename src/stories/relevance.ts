@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { packagePath } from '../package-root.ts';
 import { terms } from '../text/tokens.ts';
 import { tradeCues } from './trade-cues.ts';
 
@@ -20,7 +21,7 @@ interface WeightFile {
 }
 
 const MODEL = JSON.parse(
-  readFileSync(new URL('./relevance-weights.json', import.meta.url), 'utf8'),
+  readFileSync(packagePath('src', 'stories', 'relevance-weights.json'), 'utf8'),
 ) as WeightFile;
 const WEIGHTS: ReadonlyMap<string, number> = new Map(Object.entries(MODEL.weights));
 

@@ -38,7 +38,9 @@ describe('npm pack → install offline → tradewire demo', () => {
       expect(files).toContain(f);
     for (const dir of ['prompts/', 'samples/', 'dist/adapters/'])
       expect(files.some((f) => f.startsWith(dir))).toBe(true);
-    expect(files.filter((f) => /^(test|bench|src|scripts|\.ci)\//.test(f) || f.endsWith('.ts'))).toEqual([]);
+    // Data files read at run time ship beside their module (src/stories/relevance-weights.json); no code from src/.
+    expect(files.filter((f) => /^(test|bench|scripts|\.ci)\//.test(f) || f.endsWith('.ts'))).toEqual([]);
+    expect(files.filter((f) => f.startsWith('src/'))).toEqual(['src/stories/relevance-weights.json']);
 
     const app = join(work, 'app');
     const { packageJson, packageLock } = consumerProject(
@@ -67,7 +69,7 @@ describe('npm pack → install offline → tradewire demo', () => {
     const installed = join(app, 'node_modules/tradewire');
     expect(existsSync(join(installed, 'dist/src/cli/main.js'))).toBe(true);
     expect(readdirSync(installed).sort()).toEqual(
-      ['.env.example', 'README.md', 'bin', 'dist', 'package.json', 'prompts', 'samples'].sort(),
+      ['.env.example', 'README.md', 'bin', 'dist', 'package.json', 'prompts', 'samples', 'src'].sort(),
     );
 
     const env: NodeJS.ProcessEnv = { ...process.env, TRADEWIRE_LOG_LEVEL: 'warn' };
