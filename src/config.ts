@@ -75,6 +75,17 @@ export const ConfigSchema = z.object({
   DISCORD_TOKEN: optionalString,
   DISCORD_APPLICATION_ID: optionalString,
   DISCORD_API_URL: optionalUrl,
+  DISCORD_PUBLIC_KEY: optionalString.pipe(
+    z
+      .string()
+      .regex(/^[0-9a-fA-F]{64}$/, 'must be the 64 hex characters of the app’s public key')
+      .optional(),
+  ),
+  DISCORD_GATEWAY: bool.default(true),
+  DISCORD_MESSAGE_CONTENT: bool.default(false),
+  DISCORD_REST_TIMEOUT_MS: positiveInt(15_000),
+  DISCORD_REST_RETRIES: z.coerce.number().int().min(0).max(10).default(3),
+  DISCORD_HISTORY_LIMIT: z.coerce.number().int().min(1).max(100).default(100),
 });
 
 export type RawConfig = z.infer<typeof ConfigSchema>;
@@ -130,7 +141,17 @@ export interface Config {
     /** Pages of 200 messages of channel history `findPosted` reads back. */
     historyPages: number;
   };
-  discord: { token: string | undefined; applicationId: string | undefined; apiUrl: string | undefined };
+  discord: {
+    token: string | undefined;
+    applicationId: string | undefined;
+    apiUrl: string | undefined;
+    publicKey: string | undefined;
+    gateway: boolean;
+    messageContent: boolean;
+    restTimeoutMs: number;
+    restRetries: number;
+    historyLimit: number;
+  };
 }
 
 /** Reads `.env` from the working directory without overriding the real environment. */
@@ -198,6 +219,16 @@ export function loadConfig(env: Record<string, string | undefined> = readEnv()):
       channelIntervalMs: c.SLACK_CHANNEL_INTERVAL_MS,
       historyPages: c.SLACK_HISTORY_PAGES,
     },
-    discord: { token: c.DISCORD_TOKEN, applicationId: c.DISCORD_APPLICATION_ID, apiUrl: c.DISCORD_API_URL },
+    discord: {
+      token: c.DISCORD_TOKEN,
+      applicationId: c.DISCORD_APPLICATION_ID,
+      apiUrl: c.DISCORD_API_URL,
+      publicKey: c.DISCORD_PUBLIC_KEY,
+      gateway: c.DISCORD_GATEWAY,
+      messageContent: c.DISCORD_MESSAGE_CONTENT,
+      restTimeoutMs: c.DISCORD_REST_TIMEOUT_MS,
+      restRetries: c.DISCORD_REST_RETRIES,
+      historyLimit: c.DISCORD_HISTORY_LIMIT,
+    },
   };
 }

@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
+import { loadConfig, readEnv } from '../config.ts';
 import { describeError, type ErrorCode, TradewireError } from '../errors.ts';
 import { type App, openApp } from './app.ts';
 import { answerText, askCommand } from './commands/ask.ts';
@@ -202,6 +203,20 @@ export function buildProgram(): Command {
       (app) => runService(app, { ...(o.port !== undefined ? { port: o.port } : {}), signal: stop.signal }),
       () => stop.abort(),
     );
+  });
+
+  const discord = program.command('discord').description('Discord set-up');
+  common(
+    discord
+      .command('register')
+      .description('register the /trade slash command (a guild: at once; otherwise globally)')
+      .option('--guild <id>', 'register in this server only (updates at once)'),
+  ).action(async (o: Common & { guild?: string }) => {
+    const { registerDiscordCommands, describeRegistration } = await import(
+      '../../adapters/discord/register-cli.ts'
+    );
+    const r = await registerDiscordCommands(loadConfig(readEnv()), { guild: o.guild });
+    print(o, r, describeRegistration(r));
   });
 
   return program;

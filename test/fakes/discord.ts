@@ -54,6 +54,8 @@ export class FakeDiscord {
   readonly commands = new Map<string, unknown[]>();
   readonly gateway: FakeGateway;
   private readonly limits: RateLimitRule[] = [];
+  /** Called after a bot message is stored and before the response is sent (crash tests kill the poster here). */
+  onMessageCreated: ((m: FakeMessage) => void) | null = null;
   private server: Server;
   port = 0;
 
@@ -214,6 +216,7 @@ function routeRequest(
         if (earlier) return { status: 200, data: wire(earlier) };
       }
       const msg = f.createMessage(channelId, body);
+      f.onMessageCreated?.(msg);
       f.gateway.dispatch('MESSAGE_CREATE', wire(msg));
       return { status: 200, data: wire(msg) };
     }
