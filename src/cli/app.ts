@@ -3,6 +3,7 @@ import { ConsolePlatform } from '../../adapters/console/console-platform.ts';
 import { renderSlack } from '../../adapters/slack/render.ts';
 import { SlackPlatform } from '../../adapters/slack/slack-platform.ts';
 import { slackSettings } from '../../adapters/slack/slack-settings.ts';
+import { DiscordPlatform } from '../../adapters/discord/discord-platform.ts';
 import { type Config, loadConfig, readEnv } from '../config.ts';
 import { createLlm, type Llm } from '../llm/client.ts';
 import { createLogger, type Logger } from '../log.ts';
@@ -56,6 +57,7 @@ export function configuredPlatforms(config: Config, log: Logger, console: Consol
   // Slack when its bot token and signing secret are set; constructing it calls nothing on Slack.
   const slack = slackSettings(config);
   if (slack) out.push(new SlackPlatform(slack, log));
+  if (config.discord.token) out.push(new DiscordPlatform(config.discord, log));
   return out;
 }
 
@@ -68,6 +70,7 @@ function renderer(
   void config;
   if (name === 'console' || name === 'text') return console;
   if (name === 'slack') return { render: (m) => renderSlack(m) };
+  if (name === 'discord') return new DiscordPlatform(config.discord);
   return undefined;
 }
 

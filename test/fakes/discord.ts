@@ -41,6 +41,8 @@ export interface FakeInteraction {
   sentAt: number;
   callback: { type: number; data: Record<string, unknown>; at: number } | null;
   originalId: string | null;
+  /** Bodies of every edit of the original response, in order. */
+  edits: Array<Record<string, unknown>>;
 }
 
 export class FakeDiscord {
@@ -90,6 +92,11 @@ export class FakeDiscord {
     return this.messages.get(channelId) ?? [];
   }
 
+  /** What everyone in the channel sees (ephemeral replies left out). */
+  visibleMessages(channelId: string): FakeMessage[] {
+    return this.channelMessages(channelId).filter((m) => (m.flags & EPHEMERAL) === 0);
+  }
+
   /** Dispatches `/trade …` over the gateway, as Discord does when a user runs the command. */
   sendInteraction(spec: InteractionSpec, type = 2): FakeInteraction {
     const i: FakeInteraction = {
@@ -99,6 +106,7 @@ export class FakeDiscord {
       sentAt: Date.now(),
       callback: null,
       originalId: null,
+      edits: [],
     };
     this.interactions.set(i.token, i);
     this.gateway.dispatchInteraction(i, spec, type);
@@ -172,6 +180,8 @@ export class FakeDiscord {
   }
 }
 
+const EPHEMERAL = 1 << 6;
+
 type Out = { status: number; data?: unknown } | null;
 const err = (status: number, code: number, message: string): Out => ({ status, data: { code, message } });
 
@@ -208,7 +218,9 @@ function routeRequest(
     if (!f.channels.has(channelId)) return err(404, 10003, 'Unknown Channel');
     if (method === 'GET') {
       const n = Math.min(Number(q.get('limit') ?? 50), 100);
-      return { status: 200, data: [...f.channelMessages(channelId)].reverse().slice(0, n).map(wire) };
+      // Ephemeral replies are seen only by the person who asked: never in the channel's history.
+      const visible = f.channelMessages(channelId).filter((x) => (x.flags & EPHEMERAL) === 0);
+      return { status: 200, data: [...visible].reverse().slice(0, n).map(wire) };
     }
     if (method === 'POST') {
       if (body.enforce_nonce && typeof body.nonce === 'string') {
@@ -266,6 +278,7 @@ function routeRequest(
     if ('embeds' in body) msg.embeds = body.embeds as FakeMessage['embeds'];
     msg.edited_timestamp = new Date().toISOString();
     msg.sent = body;
+    i.edits.push(body);
     return { status: 200, data: wire(msg) };
   }
   m = method === 'POST' ? /^\/webhooks\/(\d+)\/([^/]+)$/.exec(path) : null;
