@@ -18,13 +18,18 @@ export function interactionKey(publicKeyHex: string): KeyObject {
   return createPublicKey({ key: der, format: 'der', type: 'spki' });
 }
 
+/** A signed request older (or newer) than this is refused, so a captured one cannot be replayed later. */
+export const MAX_SKEW_S = 300;
+
 export function verifyInteraction(
   key: KeyObject,
   body: Buffer,
   signatureHex: string | undefined,
   timestamp: string | undefined,
+  nowMs = Date.now(),
 ): boolean {
   if (!signatureHex || !timestamp || !/^[0-9a-f]{128}$/i.test(signatureHex)) return false;
+  if (!/^\d{1,12}$/.test(timestamp) || Math.abs(nowMs / 1000 - Number(timestamp)) > MAX_SKEW_S) return false;
   const message = Buffer.concat([Buffer.from(timestamp, 'utf8'), body]);
   try {
     return verify(null, message, key, Buffer.from(signatureHex, 'hex'));

@@ -97,18 +97,34 @@ export class FakeDiscord {
     return this.channelMessages(channelId).filter((m) => (m.flags & EPHEMERAL) === 0);
   }
 
-  /** Dispatches `/trade …` over the gateway, as Discord does when a user runs the command. */
-  sendInteraction(spec: InteractionSpec, type = 2): FakeInteraction {
+  /**
+   * An interaction Discord delivers to an HTTP endpoint instead: the endpoint's HTTP response is the
+   * callback, and Discord then holds the deferred (non-ephemeral) reply the webhook edits.
+   */
+  httpInteraction(channelId: string): FakeInteraction {
+    const i = this.newInteraction(channelId);
+    i.callback = { type: 5, data: {}, at: Date.now() };
+    i.originalId = this.createMessage(channelId, { content: '' }).id;
+    return i;
+  }
+
+  private newInteraction(channelId: string): FakeInteraction {
     const i: FakeInteraction = {
       id: snowflake(),
       token: `tok_${snowflake()}_${Math.random().toString(36).slice(2)}`,
-      channelId: spec.channelId,
+      channelId,
       sentAt: Date.now(),
       callback: null,
       originalId: null,
       edits: [],
     };
     this.interactions.set(i.token, i);
+    return i;
+  }
+
+  /** Dispatches `/trade …` over the gateway, as Discord does when a user runs the command. */
+  sendInteraction(spec: InteractionSpec, type = 2): FakeInteraction {
+    const i = this.newInteraction(spec.channelId);
     this.gateway.dispatchInteraction(i, spec, type);
     return i;
   }
