@@ -122,4 +122,20 @@ describe('Discord gateway', () => {
     const [watch] = await run.app.store.listWatches(`discord:${ch.id}`);
     expect(cb.data.choices).toEqual([{ name: `${watch!.id} — export controls`, value: watch!.id }]);
   });
+
+  it('a 429 on a delivery delays that job by Discord’s retry_after, then posts once', async () => {
+    const ch = run.fake.addChannel('limited');
+    run.fake.rateLimit('POST', new RegExp(`^/channels/${ch.id}/messages$`), 1.2);
+    const i = run.fake.sendInteraction(commandSpec('digest now', ch.id));
+    await until('the reply', async () => i.edits[0]);
+    const digest = await until('the digest', async () =>
+      botMessages(ch.id).find((m) => m.content.includes('Trade digest')),
+    );
+    const posts = run.fake.requests.filter(
+      (r) => r.method === 'POST' && r.path === `/channels/${ch.id}/messages`,
+    );
+    expect(posts.map((p) => p.status)).toEqual([429, 200]);
+    expect(posts[1]!.at - posts[0]!.at).toBeGreaterThanOrEqual(1_200);
+    expect(botMessages(ch.id).filter((m) => m.content.includes('Trade digest'))).toEqual([digest]);
+  });
 });

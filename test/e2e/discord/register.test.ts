@@ -1,4 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+/** CLI subprocesses start slowly on a loaded machine. */
+const SLOW = 120_000;
+
 import { FakeDiscord } from '../../fakes/discord.ts';
 import { runCli, tempDir } from '../../helpers/cli.ts';
 
@@ -23,53 +27,65 @@ interface Option {
 }
 
 describe('tradewire discord register', () => {
-  it('registers /trade in a guild from the one definition, reading the application id from the API', async () => {
-    const r = await runCli(['discord', 'register', '--guild', fake.guildId, '--json'], env());
-    expect(r.code, r.stderr).toBe(0);
-    expect(JSON.parse(r.stdout)).toEqual({
-      scope: 'guild',
-      applicationId: fake.applicationId,
-      guildId: fake.guildId,
-      commands: ['trade'],
-    });
-    const [cmd] = fake.commands.get(`guild:${fake.guildId}`) as Array<{ name: string; options: Option[] }>;
-    expect(cmd!.name).toBe('trade');
-    const byName = new Map(cmd!.options.map((o) => [o.name, o]));
-    expect([...byName.keys()].sort()).toEqual([
-      'ask',
-      'digest',
-      'help',
-      'sources',
-      'unwatch',
-      'watch',
-      'watches',
-    ]);
-    expect(byName.get('digest')!.type).toBe(2);
-    expect(byName.get('digest')!.options!.map((o) => o.name)).toEqual(['now', 'at', 'off']);
-    expect(byName.get('unwatch')!.options![0]).toMatchObject({
-      name: 'id',
-      autocomplete: true,
-      required: true,
-    });
-    expect(byName.get('ask')!.options![0]).toMatchObject({ name: 'question', type: 3, required: true });
-  });
-
-  it('registers globally without --guild; running it twice overwrites the same command', async () => {
-    for (let n = 0; n < 2; n++) {
-      const r = await runCli(['discord', 'register'], {
-        ...env(),
-        DISCORD_APPLICATION_ID: fake.applicationId,
-      });
+  it(
+    'registers /trade in a guild from the one definition, reading the application id from the API',
+    async () => {
+      const r = await runCli(['discord', 'register', '--guild', fake.guildId, '--json'], env());
       expect(r.code, r.stderr).toBe(0);
-      expect(r.stdout).toContain('registered /trade globally');
-    }
-    expect(fake.commands.get('global')).toHaveLength(1);
-  });
+      expect(JSON.parse(r.stdout)).toEqual({
+        scope: 'guild',
+        applicationId: fake.applicationId,
+        guildId: fake.guildId,
+        commands: ['trade'],
+      });
+      const [cmd] = fake.commands.get(`guild:${fake.guildId}`) as Array<{ name: string; options: Option[] }>;
+      expect(cmd!.name).toBe('trade');
+      const byName = new Map(cmd!.options.map((o) => [o.name, o]));
+      expect([...byName.keys()].sort()).toEqual([
+        'ask',
+        'digest',
+        'help',
+        'sources',
+        'unwatch',
+        'watch',
+        'watches',
+      ]);
+      expect(byName.get('digest')!.type).toBe(2);
+      expect(byName.get('digest')!.options!.map((o) => o.name)).toEqual(['now', 'at', 'off']);
+      expect(byName.get('unwatch')!.options![0]).toMatchObject({
+        name: 'id',
+        autocomplete: true,
+        required: true,
+      });
+      expect(byName.get('ask')!.options![0]).toMatchObject({ name: 'question', type: 3, required: true });
+    },
+    SLOW,
+  );
 
-  it('without a token it is one clear line', async () => {
-    const r = await runCli(['discord', 'register'], { TRADEWIRE_DATA_DIR: tempDir(), DISCORD_TOKEN: '' });
-    expect(r.code).toBe(1);
-    expect(r.stderr.trim().split('\n')).toHaveLength(1);
-    expect(r.stderr).toContain('needs DISCORD_TOKEN');
-  });
+  it(
+    'registers globally without --guild; running it twice overwrites the same command',
+    async () => {
+      for (let n = 0; n < 2; n++) {
+        const r = await runCli(['discord', 'register'], {
+          ...env(),
+          DISCORD_APPLICATION_ID: fake.applicationId,
+        });
+        expect(r.code, r.stderr).toBe(0);
+        expect(r.stdout).toContain('registered /trade globally');
+      }
+      expect(fake.commands.get('global')).toHaveLength(1);
+    },
+    SLOW,
+  );
+
+  it(
+    'without a token it is one clear line',
+    async () => {
+      const r = await runCli(['discord', 'register'], { TRADEWIRE_DATA_DIR: tempDir(), DISCORD_TOKEN: '' });
+      expect(r.code).toBe(1);
+      expect(r.stderr.trim().split('\n')).toHaveLength(1);
+      expect(r.stderr).toContain('needs DISCORD_TOKEN');
+    },
+    SLOW,
+  );
 });
