@@ -1,12 +1,11 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-
-/** CLI subprocesses start slowly on a loaded machine. */
-const SLOW = 120_000;
-
 import { SqliteStore } from '../../../src/store/sqlite/sqlite-store.ts';
 import { runCli, tempDir } from '../../helpers/cli.ts';
 import { ingestSamples, SAMPLE } from '../../integration/digest/helpers.ts';
+
+/** CLI subprocesses start slowly on a loaded machine. */
+const SLOW = 120_000;
 
 describe('tradewire digest --render discord', () => {
   it(

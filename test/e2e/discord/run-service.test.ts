@@ -1,16 +1,15 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-
-/** CLI subprocesses start slowly on a loaded machine. */
-const SLOW = 120_000;
-
 import { SqliteStore } from '../../../src/store/sqlite/sqlite-store.ts';
 import { FakeDiscord } from '../../fakes/discord.ts';
 import { BIN, REPO, tempDir } from '../../helpers/cli.ts';
 import { freePort } from '../../helpers/redis-server.ts';
 import { ingestSamples, SAMPLE, until } from '../../integration/digest/helpers.ts';
 import { commandSpec, messageText } from './harness.ts';
+
+/** CLI subprocesses start slowly on a loaded machine. */
+const SLOW = 120_000;
 
 /** `tradewire run` as a deployment runs it, with DISCORD_TOKEN set and the REST base aimed at the fake. */
 let fake: FakeDiscord;
