@@ -67,7 +67,6 @@ function renderer(
   config: Config,
   console: ConsolePlatform,
 ): Pick<Platform, 'render'> | undefined {
-  void config;
   if (name === 'console' || name === 'text') return console;
   if (name === 'slack') return { render: (m) => renderSlack(m) };
   if (name === 'discord') return new DiscordPlatform(config.discord);
