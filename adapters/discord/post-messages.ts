@@ -5,7 +5,7 @@ import type { OutgoingMessage } from '../../src/messages.ts';
 import type { PostedMessage, PostOptions } from '../platform.ts';
 import { messageNonce, readMark } from './delivery-marks.ts';
 import { escapeLine, truncate } from './render-escape.ts';
-import { type DiscordPayload, markPayloads, renderDiscord } from './render-message.ts';
+import { DIGEST_HEAD, type DiscordPayload, markPayloads, renderDiscord } from './render-message.ts';
 import { decodeReplyRef, replyRefUsable } from './reply-ref.ts';
 import { DISCORD_CODE, discordChannelId, discordCode, mapRestError } from './rest-client.ts';
 
@@ -85,6 +85,12 @@ export class PostMessages {
     }
     const refs = [...parts.entries()].sort(([a], [b]) => a - b).map(([, m]) => m.id);
     const head = parts.get(0)!;
+    if (!head.thread && head.content.startsWith(DIGEST_HEAD)) {
+      // Every part is there but the digest's thread is not (the crash came just before it): the
+      // retry opens it without posting anything again.
+      this.partial.set(idempotencyKey, parts);
+      return null;
+    }
     return { ref: refs[0]!, refs, threadRef: head.thread?.id ?? head.id };
   }
 

@@ -33,10 +33,13 @@ const payload = (content: string, embeds: APIEmbed[]): DiscordPayload => ({
   allowed_mentions: { parse: [] },
 });
 
+/** How a digest's first message begins (article text cannot: its `*` are escaped). */
+export const DIGEST_HEAD = '**Trade digest — ';
+
 const plural = (n: number) => `${n} more ${n === 1 ? 'story' : 'stories'}`;
 
 function renderDigest(m: DigestMessage, limits: PlatformLimits): DiscordPayload[] {
-  const head = `**Trade digest — ${escapeLine(m.periodLabel)}** (${escapeLine(m.timezone)})`;
+  const head = `${DIGEST_HEAD}${escapeLine(m.periodLabel)}** (${escapeLine(m.timezone)})`;
   if (m.stories.length === 0) return [payload(`${head}\nNo new trade stories in this period.`, [])];
   const intro = m.intro ? truncate(escapeText(m.intro), HEAD_CONTENT - head.length - 1) : '';
   const messages: Array<{ content: string; embeds: APIEmbed[] }> = [

@@ -184,4 +184,32 @@ describe('Discord deliveries', () => {
     expect(out.posted.threadRef).toBe(msgs[0]!.id);
     expect(fake.channels.get(msgs[0]!.id)).toMatchObject({ type: 11, parent_id: ch.id });
   });
+
+  it('a crash before the digest’s thread opened: the retry opens it and posts nothing again', async () => {
+    const ch = fake.addChannel('thread-crash');
+    const platform = new DiscordPlatform(discordSettings(fake.apiUrl));
+    const req: DeliveryRequest = {
+      deliveryId: `digest:discord:${ch.id}:2026-12-01`,
+      channel: `discord:${ch.id}`,
+      message: {
+        kind: 'digest',
+        channel: `discord:${ch.id}`,
+        periodLabel: 'Tue 1 Dec 2026',
+        timezone: 'UTC',
+        intro: null,
+        stories: [alert('w', 'd1').story],
+        more: 0,
+      },
+    };
+    fake.rateLimit('POST', /\/threads$/, 0.2);
+    const err = await deliver(store, platform, req, { leaseMs: 100 }).catch((e: unknown) => e);
+    expect(isTradewireError(err, 'platform/rate-limited')).toBe(true);
+    const [msg] = fake.channelMessages(ch.id);
+    expect(fake.channels.has(msg!.id)).toBe(false);
+    await new Promise((r) => setTimeout(r, 300));
+    const out = await deliver(store, platform, req, { leaseMs: 100 });
+    expect(out).toMatchObject({ status: 'delivered', posted: { refs: [msg!.id], threadRef: msg!.id } });
+    expect(fake.channelMessages(ch.id)).toHaveLength(1);
+    expect(fake.channels.get(msg!.id)).toMatchObject({ type: 11, parent_id: ch.id });
+  });
 });
