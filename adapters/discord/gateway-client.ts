@@ -68,8 +68,8 @@ export class GatewayClient {
         retries: settings.restRetries,
       },
     });
-    this.client.on(Events.InteractionCreate, (i) => void this.onInteraction(i));
-    this.client.on(Events.MessageCreate, (m) => void this.onMessage(m));
+    this.client.on(Events.InteractionCreate, (i) => this.track(this.onInteraction(i)));
+    this.client.on(Events.MessageCreate, (m) => this.track(this.onMessage(m)));
     this.client.on(Events.Error, (err) => this.log.warn('discord gateway error', { err: err.message }));
   }
 
@@ -84,8 +84,17 @@ export class GatewayClient {
     });
   }
 
+  /** Lets in-flight interactions finish, then closes the gateway connection. */
   async stop(): Promise<void> {
+    await Promise.allSettled([...this.inFlight]);
     await this.client.destroy();
+  }
+
+  private readonly inFlight = new Set<Promise<void>>();
+
+  private track(work: Promise<void>): void {
+    this.inFlight.add(work);
+    void work.finally(() => this.inFlight.delete(work));
   }
 
   private async onInteraction(i: Interaction): Promise<void> {
@@ -103,6 +112,12 @@ export class GatewayClient {
       await i.editReply(forDiscordJs(renderReply(reply)));
     } catch (err) {
       this.log.warn('discord interaction failed', { err: err instanceof Error ? err.message : String(err) });
+      // Never leave the user looking at "thinking…": say it failed, if the reply can still be edited.
+      if (i.isChatInputCommand() && i.deferred) {
+        await i
+          .editReply({ content: '⚠️ Something went wrong; try again.', allowedMentions: { parse: [] } })
+          .catch(() => {});
+      }
     }
   }
 

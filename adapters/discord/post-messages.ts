@@ -1,5 +1,6 @@
 import type { APIMessage, REST } from 'discord.js';
 import { Routes } from 'discord.js';
+import { isTradewireError } from '../../src/errors.ts';
 import type { Logger } from '../../src/log.ts';
 import type { OutgoingMessage } from '../../src/messages.ts';
 import type { PostedMessage, PostOptions } from '../platform.ts';
@@ -129,12 +130,12 @@ export class PostMessages {
     } catch (err) {
       if (discordCode(err) === DISCORD_CODE.threadAlreadyCreated) return messageId;
       const mapped = mapRestError(err, 'opening the digest thread');
-      if (mapped instanceof Error && 'code' in mapped && mapped.code === 'platform/rate-limited')
-        throw mapped;
-      // The digest itself is posted; without a thread, replies to it still land on its message id.
+      // A rate limit or a transient failure: the retry finds the posted parts and opens the thread.
+      if (!isTradewireError(mapped, 'platform/rejected')) throw mapped;
+      // Refused for good (no Create Public Threads permission): the digest stands without a thread.
       this.log.warn('discord: could not open a thread for the digest', {
         channel: channelId,
-        err: err instanceof Error ? err.message : String(err),
+        err: mapped.message,
       });
       return messageId;
     }
