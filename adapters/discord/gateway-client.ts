@@ -70,7 +70,14 @@ export class GatewayClient {
     });
     this.client.on(Events.InteractionCreate, (i) => this.track(this.onInteraction(i)));
     this.client.on(Events.MessageCreate, (m) => this.track(this.onMessage(m)));
-    this.client.on(Events.Error, (err) => this.log.warn('discord gateway error', { err: err.message }));
+    // discord.js reports through events rather than a logger: they join our stream tagged `lib`.
+    const lib = log.child({ lib: 'discord.js' });
+    this.client.on(Events.Error, (err) => lib.warn('discord gateway error', { err }));
+    this.client.on(Events.Warn, (msg) => lib.warn(msg));
+    this.client.on(Events.Debug, (msg) => lib.debug(msg));
+    this.client.rest.on('rateLimited', (r) =>
+      lib.info('discord rate limit: waiting', { route: r.route, ms: r.retryAfter }),
+    );
   }
 
   /** Logs in and resolves once READY and every guild have arrived. */
