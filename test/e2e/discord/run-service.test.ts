@@ -53,7 +53,7 @@ describe('tradewire run with DISCORD_TOKEN', () => {
       await until('tradewire running', async () => stderr.includes('tradewire running'), 60_000).catch(() => {
         throw new Error(stderr);
       });
-      expect(stderr).toMatch(/inbound=\S*discord/);
+      expect(stderr).toMatch(/"inbound":"[^"]*discord/);
       // Minimal intents: Guilds and GuildMessages (Message Content is off by default).
       expect(fake.gateway.identified).toEqual([{ intents: 1 | 512, token: 'fake-bot-token' }]);
 
