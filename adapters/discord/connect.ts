@@ -1,7 +1,8 @@
 import type { Logger } from '../../src/log.ts';
 import type { ChatHandler, HttpRoute, InboundConnection } from '../platform.ts';
 import { GatewayClient } from './gateway-client.ts';
-import { INTERACTIONS_PATH, interactionsRoute } from './http-interactions.ts';
+import { interactionsRoute } from './http-interactions.ts';
+import { INTERACTIONS_PATH } from './interaction-request.ts';
 import { createRest, type DiscordSettings } from './rest-client.ts';
 
 /**

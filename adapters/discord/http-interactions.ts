@@ -15,9 +15,6 @@ import {
 import { renderReply, watchChoices } from './render-reply.ts';
 import { interactionKey, verifyInteraction } from './verify-signature.ts';
 
-/** `POST /discord/interactions`: Discord's HTTP delivery of interactions, for deployments without a gateway. */
-export const INTERACTIONS_PATH = '/discord/interactions';
-
 const MAX_BODY = 1 << 20;
 const EPHEMERAL = 1 << 6;
 

@@ -7,6 +7,9 @@ import { encodeReplyRef } from './reply-ref.ts';
  * (`{ name, type, value?, options? }`) and where the interaction happened.
  */
 
+/** `POST /discord/interactions`: Discord's HTTP delivery of interactions, for deployments without a gateway. */
+export const INTERACTIONS_PATH = '/discord/interactions';
+
 export interface OptionNode {
   name: string;
   value?: string | number | boolean | undefined;

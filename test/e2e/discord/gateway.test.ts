@@ -83,6 +83,11 @@ describe('Discord gateway', () => {
     expect(digest.embeds.length).toBeGreaterThan(0);
     const thread = await until('the thread', async () => run.fake.channels.get(digest.id));
     expect(thread).toMatchObject({ type: 11, parent_id: ch.id });
+    // Once the delivery is recorded, the thread is a conversation the bot started.
+    await until(
+      'the thread state',
+      async () => (await run.app.store.getThread(`discord:${ch.id}:${thread.id}`)) ?? undefined,
+    );
 
     // Another bot and the bot itself are never answered.
     run.fake.gateway.dispatchMessage(thread.id, 'What did Mexico do?', {
