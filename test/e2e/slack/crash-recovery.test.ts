@@ -49,6 +49,11 @@ describe('Slack exactly once across a crash between posting and recording', () =
       const out = await deliver(store, platformFor(fake), req, { leaseMs: 30 });
       expect(out).toMatchObject({ status: 'delivered', recovered: true, posted: { refs: first.refs } });
       expect(fake.posted(channel.slice('slack:'.length))).toHaveLength(parts);
+      // The ledger keeps the ts of every message the post became.
+      expect(await store.getDelivery(req.deliveryId)).toMatchObject({
+        status: 'delivered',
+        messageRefs: first.refs,
+      });
       expect(await deliver(store, platformFor(fake), req)).toEqual({ status: 'already-delivered' });
     });
   }

@@ -116,6 +116,7 @@ describe('untrusted article text', () => {
     const all = [
       ...renderSlack(digest([evil], 0, HOSTILE)),
       ...renderSlack({ kind: 'alert', watchId: 'w1', query: HOSTILE, matchedTerms: [HOSTILE], story: evil }),
+      ...renderSlack({ kind: 'notice', title: HOSTILE, text: HOSTILE }),
       ...renderSlack({
         kind: 'answer',
         question: HOSTILE,
