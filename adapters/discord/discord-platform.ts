@@ -62,7 +62,7 @@ export class DiscordPlatform implements Platform {
       routes,
       start: async () => (await load()).start(),
       stop: async () => {
-        if (loaded) await (await loaded).stop();
+        if (loaded !== null) await (await loaded).stop();
       },
     };
   }
