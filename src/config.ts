@@ -46,6 +46,10 @@ export const ConfigSchema = z.object({
   TRADEWIRE_LLM_MAX_RETRIES: z.coerce.number().int().min(0).max(10).default(3),
   TRADEWIRE_LLM_RPM: positiveInt(60),
   TRADEWIRE_WORKER_CONCURRENCY: positiveInt(8),
+  TRADEWIRE_INGEST_REPORT_REJECTIONS: z.coerce.number().int().min(0).default(100),
+  TRADEWIRE_INGEST_OPEN_TIMEOUT_MS: positiveInt(10_000),
+  TRADEWIRE_LLM_BREAKER_FAILURES: positiveInt(5),
+  TRADEWIRE_LLM_BREAKER_COOLDOWN_MS: positiveInt(30_000),
   TRADEWIRE_MAX_WATCHES_PER_CHANNEL: positiveInt(50),
   TRADEWIRE_DIGEST_MAX_STORIES: positiveInt(10),
   // Default: the cut-off fitted with the relevance model (bench/fit-relevance.ts), so digests leave out non-trade news.
@@ -106,6 +110,16 @@ export interface Config {
     requestsPerMinute: number;
     /** No key and no base URL: the offline summariser and answerer do the work. */
     enabled: boolean;
+    /** Consecutive failed requests (timeouts, 429s, 5xx, connection errors) that open the circuit breaker. */
+    breakerFailures: number;
+    /** How long the breaker stays open before one probe request is let through. */
+    breakerCooldownMs: number;
+  };
+  ingest: {
+    /** Rejections listed in an ingest report (all are counted in `rejectedCount`). */
+    reportRejections: number;
+    /** Wait for a writer on a named pipe at most this long. */
+    openTimeoutMs: number;
   };
   workerConcurrency: number;
   maxWatchesPerChannel: number;
@@ -189,6 +203,12 @@ export function loadConfig(env: Record<string, string | undefined> = readEnv()):
       maxRetries: c.TRADEWIRE_LLM_MAX_RETRIES,
       requestsPerMinute: c.TRADEWIRE_LLM_RPM,
       enabled: c.OPENAI_API_KEY !== undefined || c.OPENAI_BASE_URL !== undefined,
+      breakerFailures: c.TRADEWIRE_LLM_BREAKER_FAILURES,
+      breakerCooldownMs: c.TRADEWIRE_LLM_BREAKER_COOLDOWN_MS,
+    },
+    ingest: {
+      reportRejections: c.TRADEWIRE_INGEST_REPORT_REJECTIONS,
+      openTimeoutMs: c.TRADEWIRE_INGEST_OPEN_TIMEOUT_MS,
     },
     workerConcurrency: c.TRADEWIRE_WORKER_CONCURRENCY,
     maxWatchesPerChannel: c.TRADEWIRE_MAX_WATCHES_PER_CHANNEL,

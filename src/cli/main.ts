@@ -104,14 +104,16 @@ export function buildProgram(): Command {
     const { ingestFiles } = await import('./commands/ingest.ts');
     const report = await withApp(o, (app) => ingestFiles(app, paths, { wait: o.wait }));
     const lines = [
-      `${report.new} new, ${report.duplicates} duplicate (${report.joined} joined an existing story), ${report.rejected.length} rejected`,
+      `${report.new} new, ${report.duplicates} duplicate (${report.joined} joined an existing story), ${report.rejectedCount} rejected`,
       ...report.rejected.map((r) => `rejected ${r.input}: ${r.reason}`),
     ];
+    const unlisted = report.rejectedCount - report.rejected.length;
+    if (unlisted > 0) lines.push(`… and ${unlisted} more rejected (TRADEWIRE_INGEST_REPORT_REJECTIONS)`);
     if (report.queued !== undefined) lines.unshift(`${report.queued} articles queued`);
     if (report.resumed > 0)
       lines.push(`${report.resumed} stories left unfinished by an interrupted run were finished now`);
     print(o, report, lines.join('\n'));
-    if (report.rejected.length > 0) process.exitCode = 1;
+    if (report.rejectedCount > 0) process.exitCode = 1;
   });
 
   common(

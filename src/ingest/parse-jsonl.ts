@@ -58,7 +58,7 @@ function publishedField(record: JsonObject): string | undefined {
   }
   throw new TradewireError(
     'ingest/bad-date',
-    `field "${key}" is not a date: ${clip(JSON.stringify(value), 40)}`,
+    `field "${key}" is not a date: ${typeof value === 'number' ? String(value) : `got ${kind(value)}`}`,
   );
 }
 

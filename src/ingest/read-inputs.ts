@@ -1,5 +1,5 @@
-import { createReadStream } from 'node:fs';
-import { readdir, realpath, stat } from 'node:fs/promises';
+import { closeSync, constants, createReadStream, openSync } from 'node:fs';
+import { type FileHandle, open, readdir, realpath, stat } from 'node:fs/promises';
 import { extname, join } from 'node:path';
 import { TradewireError } from '../errors.ts';
 import { type InputRecord, type Kind, LIMITS, readSource, tooLarge } from './read-source.ts';
@@ -14,7 +14,11 @@ export interface ReadInputsOptions {
    * (stdin, pipes) add to the total as they are read.
    */
   onProgress?: (bytesDone: number, bytesTotal: number) => void;
+  /** How long to wait for a writer on a named pipe (FIFO) before rejecting it (default 10 s). */
+  openTimeoutMs?: number;
 }
+
+export const DEFAULT_OPEN_TIMEOUT_MS = 10_000;
 
 const KIND_BY_EXTENSION: Readonly<Record<string, Kind>> = {
   '': 'text',
@@ -31,7 +35,13 @@ export const STDIN_INPUT = 'stdin';
 
 /** A source to read (`path` undefined: stdin; `kind` undefined: sniff the content) or an early rejection. */
 type Planned =
-  | { input: string; path: string | undefined; size: number | undefined; kind: Kind | undefined }
+  | {
+      input: string;
+      path: string | undefined;
+      size: number | undefined;
+      kind: Kind | undefined;
+      fifo?: boolean;
+    }
   | { input: string; error: TradewireError };
 
 const IO_REASONS: Readonly<Record<string, string>> = {
@@ -82,9 +92,14 @@ async function plan(paths: string[]): Promise<Planned[]> {
         out.push({ input: path, error });
       } else if (info.isFile()) {
         out.push({ input: path, path, size: info.size, kind });
-      } else if (!inDirectory) {
-        // A pipe or device named explicitly (e.g. `<(curl …)`): size unknown, sniffed when it has no extension.
-        out.push({ input: path, path, size: undefined, kind: ext === '' ? undefined : kind });
+      } else if (info.isCharacterDevice() || info.isBlockDevice() || info.isSocket()) {
+        // /dev/zero, /dev/urandom, a disk or a socket never end, or are not articles.
+        const what = info.isSocket() ? 'a socket' : 'a device';
+        const hint = 'pipe its output instead, e.g. `cat file | tradewire ingest -`';
+        out.push({ input: path, error: new TradewireError('ingest/unsupported', `is ${what}`, { hint }) });
+      } else if (!inDirectory && info.isFIFO()) {
+        // A pipe named explicitly (e.g. `<(curl …)`): size unknown, sniffed when it has no extension.
+        out.push({ input: path, path, size: undefined, kind: ext === '' ? undefined : kind, fifo: true });
       }
     } catch (err) {
       out.push({ input: path, error: ioError(err) });
@@ -152,7 +167,7 @@ export async function* readInputs(
       yield item;
       continue;
     }
-    const { input, path, size, kind } = item;
+    const { input, path, size, kind, fifo } = item;
     if (size !== undefined && kind !== undefined && kind !== 'jsonl' && size > LIMITS[kind].limit) {
       progress.advance(size, false); // skipped unread: count it as done
       yield { input, error: tooLarge(kind, size) };
@@ -163,7 +178,21 @@ export async function* readInputs(
       continue;
     }
     let read = 0;
-    const raw = path === undefined ? (opts.stdin ?? process.stdin) : createReadStream(path);
+    let handle: FileHandle | undefined;
+    if (fifo && path !== undefined) {
+      try {
+        handle = await openFifo(path, opts.openTimeoutMs ?? DEFAULT_OPEN_TIMEOUT_MS);
+      } catch (err) {
+        yield { input, error: err instanceof TradewireError ? err : ioError(err) };
+        continue;
+      }
+    }
+    const raw =
+      path === undefined
+        ? (opts.stdin ?? process.stdin)
+        : handle !== undefined
+          ? handle.createReadStream()
+          : createReadStream(path);
     const bytes = counted(raw as AsyncIterable<Buffer | string>, progress, size === undefined);
     const tracked = async function* (): AsyncGenerator<Buffer> {
       for await (const chunk of bytes) {
@@ -183,4 +212,30 @@ export async function* readInputs(
       if (size !== undefined && read < size) progress.advance(size - read, false);
     }
   }
+}
+
+/**
+ * Opens a named pipe for reading, waiting at most `timeoutMs` for a writer. Opening a FIFO blocks
+ * (in a libuv thread) until someone opens it for writing; on time-out we open it for writing
+ * ourselves, which releases that thread, then close both ends and reject the input.
+ */
+async function openFifo(path: string, timeoutMs: number): Promise<FileHandle> {
+  const opening = open(path, 'r');
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timedOut = new Promise<'timeout'>((resolve) => {
+    timer = setTimeout(() => resolve('timeout'), timeoutMs);
+  });
+  const first = await Promise.race([opening, timedOut]).finally(() => clearTimeout(timer));
+  if (first !== 'timeout') return first;
+  try {
+    closeSync(openSync(path, constants.O_WRONLY | constants.O_NONBLOCK));
+  } catch {
+    // The writer end could not be opened (the reader gave up already): the open below settles anyway.
+  }
+  await (await opening.catch(() => undefined))?.close();
+  throw new TradewireError(
+    'ingest/unreadable',
+    `named pipe: no writer within ${Math.round(timeoutMs / 1000)} s`,
+    { hint: 'start the program that writes to it first, or pipe it to `tradewire ingest -`' },
+  );
 }

@@ -8,7 +8,7 @@ import {
   splitLines,
   TooLargeError,
 } from './byte-stream.ts';
-import { formatBytes } from './normalise.ts';
+import { clip, formatBytes } from './normalise.ts';
 import { parseHtml } from './parse-html.ts';
 import { type JsonItem, parseJson, parseJsonDocument, toArticleInput } from './parse-jsonl.ts';
 import { parseSeedText } from './parse-seed.ts';
@@ -45,19 +45,35 @@ export function tooLarge(kind: Exclude<Kind, 'jsonl'>, bytes: number | undefined
   return new TradewireError('ingest/oversize', message, hint === undefined ? {} : { hint });
 }
 
-/** Runs one parse; a TradewireError becomes that record's rejection, anything else is a bug and propagates. */
+/**
+ * Runs one parse. Any failure rejects that record only: a TradewireError as it is, anything else
+ * (a RangeError from a pathologically nested value, a parser bug) as 'ingest/bad-record' naming it,
+ * so one hostile record can never abort the rest of an import.
+ */
 function attempt(input: string, parse: () => ArticleInput): InputRecord {
   try {
     return { input, record: validateArticle(parse(), input) };
   } catch (err) {
-    if (err instanceof TradewireError) return { input, error: err };
-    throw err;
+    return { input, error: asRecordError(err) };
   }
+}
+
+export function asRecordError(err: unknown): TradewireError {
+  if (err instanceof TradewireError) return err;
+  const what = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+  return new TradewireError('ingest/bad-record', `record could not be read (${clip(what, 100)})`, {
+    cause: err,
+  });
 }
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 function lineText(bytes: Buffer): string {
+  if (bytes.includes(0)) {
+    throw new TradewireError('ingest/binary', 'line contains NUL bytes', {
+      hint: 'each JSON Lines record is judged on its own; the other lines are read',
+    });
+  }
   try {
     return utf8.decode(bytes);
   } catch (cause) {
@@ -220,7 +236,7 @@ export async function* readSource(
   if (resolved === 'jsonl') {
     const { chunk, stream } = await firstChunk(source);
     if (chunk.length === 0) throw new TradewireError('ingest/empty', 'input is empty (0 bytes)');
-    assertText(chunk, input);
+    assertText(chunk, input, { nulPerRecord: true });
     const lines = splitLines(stream, MAX_LINE_BYTES);
     yield* sniffedObject ? objectStream(input, lines) : jsonlRecords(input, lines);
     return;

@@ -5,6 +5,14 @@ import { clip, formatBytes, normaliseBody, normaliseLine } from './normalise.ts'
 
 /** Largest accepted article body, in UTF-8 bytes after normalisation. */
 export const MAX_BODY_BYTES = 2 * 1024 * 1024;
+/**
+ * Longest title and source kept, in characters: longer ones are cut at a word boundary and end in
+ * "…" (they become alert and digest lines, which must stay lines). A URL cannot be cut without
+ * pointing somewhere else, so a longer one rejects the record ('ingest/oversize').
+ */
+export const MAX_TITLE_CHARS = 300;
+export const MAX_SOURCE_CHARS = 100;
+export const MAX_URL_CHARS = 2048;
 
 /** Bytes sniffed for binary content. */
 const SNIFF_BYTES = 64 * 1024;
@@ -14,8 +22,10 @@ const MAX_CONTROL_SHARE = 0.1;
 /**
  * Why these bytes are not text, or undefined when they look like text. Looks at the first
  * 64 KB: any NUL byte, or more than 10% control bytes (other than tab, newline, CR, FF, VT, ESC).
+ * With `nulPerRecord` (JSON Lines, where each line is judged on its own) a NUL byte only counts as
+ * one more control byte: a stray NUL rejects its line, not the file.
  */
-export function binaryReason(buf: Uint8Array): string | undefined {
+export function binaryReason(buf: Uint8Array, opts: { nulPerRecord?: boolean } = {}): string | undefined {
   const n = Math.min(buf.length, SNIFF_BYTES);
   if (n >= 2 && ((buf[0] === 0xff && buf[1] === 0xfe) || (buf[0] === 0xfe && buf[1] === 0xff))) {
     return 'utf-16';
@@ -23,7 +33,7 @@ export function binaryReason(buf: Uint8Array): string | undefined {
   let control = 0;
   for (let i = 0; i < n; i++) {
     const b = buf[i]!;
-    if (b === 0) return 'contains NUL bytes';
+    if (b === 0 && !opts.nulPerRecord) return 'contains NUL bytes';
     if (
       (b < 0x20 && b !== 0x09 && b !== 0x0a && b !== 0x0b && b !== 0x0c && b !== 0x0d && b !== 0x1b) ||
       b === 0x7f
@@ -38,8 +48,8 @@ export function binaryReason(buf: Uint8Array): string | undefined {
 }
 
 /** Throws 'ingest/binary' (or 'ingest/not-utf8' for UTF-16) when `buf` does not look like text. */
-export function assertText(buf: Uint8Array, input: string): void {
-  const reason = binaryReason(buf);
+export function assertText(buf: Uint8Array, input: string, opts: { nulPerRecord?: boolean } = {}): void {
+  const reason = binaryReason(buf, opts);
   if (reason === 'utf-16') {
     throw new TradewireError('ingest/not-utf8', 'text is UTF-16, not UTF-8', {
       hint: `re-encode it, e.g. iconv -f UTF-16 -t UTF-8 ${input}`,
@@ -131,10 +141,23 @@ function zoneOffsetMinutes(zone: string | undefined): number {
   return sign * (Number(digits.slice(0, 2)) * 60 + Number(digits.slice(2) || '0'));
 }
 
-function optionalLine(value: string | undefined): string | undefined {
+/**
+ * One trimmed line, or undefined when blank. With `max`, cut to at most `max` characters at a word
+ * boundary (ending in "…"); only a bounded prefix of a huge value is normalised.
+ */
+function optionalLine(value: string | undefined, max?: number): string | undefined {
   if (value === undefined) return undefined;
-  const line = normaliseLine(value);
-  return line === '' ? undefined : line;
+  const head = max !== undefined && value.length > 4 * max ? value.slice(0, 4 * max) : value;
+  const line = normaliseLine(head);
+  if (line === '') return undefined;
+  return max === undefined ? line : truncateLine(line, max);
+}
+
+export function truncateLine(line: string, max: number): string {
+  if (line.length <= max) return line;
+  const cut = line.slice(0, max - 1);
+  const space = cut.lastIndexOf(' ');
+  return `${(space > max / 2 ? cut.slice(0, space) : cut).trimEnd()}…`;
 }
 
 /**
@@ -153,7 +176,7 @@ export function validateArticle(input: ArticleInput, where: string): ArticleInpu
   const bodyBytes = Buffer.byteLength(body, 'utf8');
   if (bodyBytes > MAX_BODY_BYTES) throw oversize(bodyBytes, where);
 
-  const title = optionalLine(input.title);
+  const title = optionalLine(input.title, MAX_TITLE_CHARS);
   if (body === '') {
     throw new TradewireError(
       'ingest/no-text',
@@ -165,7 +188,8 @@ export function validateArticle(input: ArticleInput, where: string): ArticleInpu
   }
 
   let published: string | undefined;
-  const rawDate = optionalLine(input.published);
+  // A date is short; a long value is not a date, and is not worth normalising.
+  const rawDate = optionalLine(input.published?.slice(0, 200));
   if (rawDate !== undefined) {
     published = parsePublished(rawDate);
     if (published === undefined) {
@@ -176,8 +200,10 @@ export function validateArticle(input: ArticleInput, where: string): ArticleInpu
   }
 
   let url: string | undefined;
+  if (input.url !== undefined && input.url.length > 4 * MAX_URL_CHARS) throw longUrl(input.url.length);
   const rawUrl = optionalLine(input.url);
   if (rawUrl !== undefined) {
+    if (rawUrl.length > MAX_URL_CHARS) throw longUrl(rawUrl.length);
     if (!/^https?:\/\//i.test(rawUrl)) {
       throw new TradewireError('ingest/bad-record', `url must be an http(s) URL, got "${clip(rawUrl, 60)}"`);
     }
@@ -186,11 +212,18 @@ export function validateArticle(input: ArticleInput, where: string): ArticleInpu
 
   const out: ArticleInput = { body };
   if (url !== undefined) out.url = url;
-  const source = optionalLine(input.source);
+  const source = optionalLine(input.source, MAX_SOURCE_CHARS);
   if (source !== undefined) out.source = source;
   if (title !== undefined) out.title = title;
   if (published !== undefined) out.published = published;
   return out;
+}
+
+function longUrl(chars: number): TradewireError {
+  return new TradewireError(
+    'ingest/oversize',
+    `url is ${chars.toLocaleString('en-US')} characters, over the ${MAX_URL_CHARS.toLocaleString('en-US')} limit`,
+  );
 }
 
 function oversize(bytes: number, where: string): TradewireError {

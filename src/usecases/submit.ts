@@ -21,7 +21,10 @@ export interface IngestReport {
   duplicates: number;
   /** Of `duplicates`: copies of a known story that were stored as one more source of it. */
   joined: number;
+  /** The first `config.ingest.reportRejections` rejections; memory stays bounded however many there are. */
   rejected: Array<{ input: string; reason: string }>;
+  /** All rejections, listed or not. */
+  rejectedCount: number;
   articles: Array<{ id: string; storyId: string; status: IngestStatus }>;
   /** Stories an interrupted earlier run left unsummarised, finished by this one. */
   resumed: number;
@@ -63,18 +66,30 @@ export async function submitArticles(
     batch = [];
   };
   let accepted = 0;
+  let rejectedCount = 0;
+  const listed = deps.config.ingest.reportRejections;
   for await (const item of items) {
-    if ('error' in item) rejected.push({ input: item.input, reason: describeError(item.error) });
-    else {
+    if ('error' in item) {
+      rejectedCount++;
+      if (rejected.length < listed) rejected.push({ input: item.input, reason: describeError(item.error) });
+    } else {
       accepted++;
       batch.push({ input: item.input, record: item.record });
       if (batch.length >= INGEST_BATCH) await flush();
     }
-    opts.onProgress?.(accepted, rejected.length);
+    opts.onProgress?.(accepted, rejectedCount);
   }
   await flush();
 
-  const report: IngestReport = { new: 0, duplicates: 0, joined: 0, resumed: 0, rejected, articles: [] };
+  const report: IngestReport = {
+    new: 0,
+    duplicates: 0,
+    joined: 0,
+    resumed: 0,
+    rejected,
+    rejectedCount,
+    articles: [],
+  };
   if (!opts.wait) {
     report.queued = accepted;
     return report;

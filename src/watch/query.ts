@@ -21,6 +21,19 @@ import { col, QueryParseError, type Token, tokenize } from './query-lexer.ts';
 export * from './query-ast.ts';
 export { QUERY_FIELDS, type QueryField, QueryParseError } from './query-lexer.ts';
 
+/**
+ * Bounds on one query. Every story is matched against every watch on every ingest, so a query's
+ * size is everyone's cost (a 10,000-term watch slowed every ingest 4–6×).
+ */
+export const QUERY_LIMITS = {
+  /** Characters. */
+  maxLength: 500,
+  /** Words, phrases and field terms. */
+  maxTerms: 40,
+  /** Nesting of parentheses and NOT/`-`. */
+  maxDepth: 8,
+} as const;
+
 /** A parsed piece; `node` is null when it held only stopwords. */
 interface Part {
   node: QueryNode | null;
@@ -33,6 +46,7 @@ const OP_NAME: Record<string, string> = { and: 'AND', or: 'OR', not: 'NOT', neg:
 
 class Parser {
   private i = 0;
+  private depth = 0;
   /** Where each node starts, for errors found after building. */
   readonly at = new Map<QueryNode, number>();
 
@@ -83,12 +97,25 @@ class Parser {
     return this.part(flatten('and', kept), parts[0]!.pos, '');
   }
 
+  /** Enters one level of nesting at `t` (a parenthesis or a negation). */
+  private deeper(t: Token): void {
+    if (++this.depth > QUERY_LIMITS.maxDepth) {
+      throw new QueryParseError(
+        `Query nested too deeply at column ${col(t.pos)}: at most ${QUERY_LIMITS.maxDepth} levels of parentheses and NOT`,
+        t.pos,
+        'flatten the query: AND binds tighter than OR, so most parentheses are not needed',
+      );
+    }
+  }
+
   private parseUnary(): Part {
     const t = this.peek();
     if (t.type !== 'not' && t.type !== 'neg') return this.parsePrimary();
     this.next();
     this.expectTermAfter(t);
+    this.deeper(t);
     const inner = this.parseUnary();
+    this.depth--;
     if (inner.node === null) throw tooCommon(inner);
     const node: QueryNode = inner.node.kind === 'not' ? inner.node.child : { kind: 'not', child: inner.node };
     return this.part(node, t.pos, '');
@@ -101,7 +128,9 @@ class Parser {
         const first = this.peek().type;
         if (first === 'rparen') throw new QueryParseError(`Empty parentheses at column ${col(t.pos)}`, t.pos);
         if (first === 'eof') throw new QueryParseError(`Unclosed "(" at column ${col(t.pos)}`, t.pos);
+        this.deeper(t);
         const inner = this.parseOr();
+        this.depth--;
         if (this.next().type !== 'rparen')
           throw new QueryParseError(`Unclosed "(" at column ${col(t.pos)}`, t.pos);
         return inner;
@@ -195,7 +224,23 @@ function fieldNode(t: Token): QueryNode | null {
 
 /** Parses a watch query; throws QueryParseError (code `query/parse`) with the column of the problem. */
 export function parseQuery(input: string): QueryNode {
+  if (input.length > QUERY_LIMITS.maxLength) {
+    throw new QueryParseError(
+      `Query is ${input.length.toLocaleString('en-US')} characters; at most ${QUERY_LIMITS.maxLength} are allowed`,
+      QUERY_LIMITS.maxLength,
+      'split it into several watches',
+    );
+  }
   const toks = tokenize(input);
+  const terms = toks.filter((t) => t.type === 'word' || t.type === 'phrase' || t.type === 'field');
+  if (terms.length > QUERY_LIMITS.maxTerms) {
+    const extra = terms[QUERY_LIMITS.maxTerms]!;
+    throw new QueryParseError(
+      `Query has ${terms.length} terms; at most ${QUERY_LIMITS.maxTerms} are allowed (the first one over is at column ${col(extra.pos)})`,
+      extra.pos,
+      'split it into several watches',
+    );
+  }
   if (toks.length === 1) {
     throw new QueryParseError(
       'Empty query at column 1: a watch needs at least one term',

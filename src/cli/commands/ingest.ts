@@ -15,6 +15,7 @@ export async function ingestFiles(
   let accepted = 0;
   const items = readInputs(paths, {
     ...(opts.stdin ? { stdin: opts.stdin } : {}),
+    openTimeoutMs: app.config.ingest.openTimeoutMs,
     onProgress: (done, total) => readBar.update(done, total, `${accepted} articles`),
   });
   const bar = new Progress('pipeline');
