@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import type { Redis } from 'ioredis';
 import { ConsolePlatform } from '../../adapters/console/console-platform.ts';
 import { DiscordPlatform } from '../../adapters/discord/discord-platform.ts';
 import { renderSlack } from '../../adapters/slack/render.ts';
@@ -16,6 +17,7 @@ import { SqliteFeedStore } from '../store/sqlite/sqlite-feeds.ts';
 import { SqliteStore } from '../store/sqlite/sqlite-store.ts';
 import type { Store } from '../store/store.ts';
 import type { UseCaseDeps } from '../usecases/deps.ts';
+import { resummariseFallbacks } from '../usecases/resummarise.ts';
 import { WatchMatcher } from '../watch/match-watches.ts';
 
 /**
@@ -80,19 +82,32 @@ export function openApp(opts: AppOptions): App {
   const log = createLogger(config.logLevel, { format: config.logFormat });
   const store = new SqliteStore(join(config.dataDir, 'tradewire.db'));
   const feeds = new SqliteFeedStore(join(config.dataDir, 'tradewire.db'));
-  const llm = createLlm({
-    model: config.llm.model,
-    timeoutMs: config.llm.timeoutMs,
-    maxRetries: config.llm.maxRetries,
-    requestsPerMinute: config.llm.requestsPerMinute,
-    ...(config.llm.baseURL ? { baseURL: config.llm.baseURL } : {}),
-    ...(config.llm.apiKey ? { apiKey: config.llm.apiKey } : {}),
-    ...(config.llm.embeddingModel ? { embeddingModel: config.llm.embeddingModel } : {}),
-  });
+  let runtime: Promise<QueueRuntime> | null = null;
+  let llmRedis: Promise<Redis> | null = null;
+  const llm = createLlm(
+    {
+      model: config.llm.model,
+      timeoutMs: config.llm.timeoutMs,
+      maxRetries: config.llm.maxRetries,
+      requestsPerMinute: config.llm.requestsPerMinute,
+      breakerFailures: config.llm.breakerFailures,
+      breakerCooldownMs: config.llm.breakerCooldownMs,
+      ...(config.llm.baseURL ? { baseURL: config.llm.baseURL } : {}),
+      ...(config.llm.apiKey ? { apiKey: config.llm.apiKey } : {}),
+      ...(config.llm.embeddingModel ? { embeddingModel: config.llm.embeddingModel } : {}),
+    },
+    {
+      // The request limiter and the breaker live on the queues' Redis, shared by every process.
+      redis: () => {
+        llmRedis ??= queues().then((rt) => rt.connection());
+        return llmRedis;
+      },
+      redisPrefix: config.queuePrefix,
+    },
+  );
   const consolePlatform = new ConsolePlatform(config.dataDir, opts.echo);
   const platforms = new PlatformRegistry(configuredPlatforms(config, log, consolePlatform));
   const watches = new WatchMatcher(store);
-  let runtime: Promise<QueueRuntime> | null = null;
   let workers: WorkerSet | null = null;
   const pipelineDeps = (): PipelineDeps => ({
     store,
@@ -127,6 +142,13 @@ export function openApp(opts: AppOptions): App {
       await start();
     },
   };
+  // When this process's request closes the LLM's breaker, the stories summarised offline meanwhile
+  // are queued for the LLM again.
+  llm?.onRecovered?.((storyIds) => {
+    void resummariseFallbacks(deps, { storyIds, wait: false }).catch((err: unknown) =>
+      log.error('could not queue re-summaries after the LLM recovered', { err: String(err) }),
+    );
+  });
   return {
     config,
     store,

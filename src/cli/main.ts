@@ -228,6 +228,29 @@ export function buildProgram(): Command {
     const { registerDiscordCommands, describeRegistration } = await (await import('./app.ts')).discordSetup();
     const r = await registerDiscordCommands(loadConfig(readEnv()), { guild: o.guild });
     print(o, r, describeRegistration(r));
+
+  common(
+    program
+      .command('resummarise')
+      .description('re-summarise with the LLM the stories summarised offline while it was failing')
+      .option('--since <date>', 'only stories published at or after this date')
+      .option('--no-wait', 'only enqueue: a running `tradewire run` does the rest'),
+  ).action(async (o: Common & { since?: string; wait: boolean }) => {
+    const since = o.since === undefined ? undefined : Date.parse(o.since);
+    if (since !== undefined && Number.isNaN(since)) {
+      throw new TradewireError('cli/usage', `--since is not a date: ${o.since}`);
+    }
+    const { resummariseFallbacks } = await import('../usecases/resummarise.ts');
+    const report = await withApp(o, (app) => {
+      if (!app.llm)
+        throw new TradewireError('cli/usage', 'no LLM is configured (OPENAI_API_KEY or OPENAI_BASE_URL)');
+      return resummariseFallbacks(app.deps, {
+        wait: o.wait,
+        ...(since === undefined ? {} : { since: new Date(since).toISOString() }),
+      });
+    });
+    print(o, report, `${report.queued} stories ${o.wait ? 're-summarised' : 'queued for re-summarising'}`);
+    if (report.failed > 0) process.exitCode = 1;
   });
 
   return program;

@@ -11,7 +11,10 @@ export interface RateLimiterOptions {
   now?: () => number;
 }
 
-export class RateLimiter {
+import type { RequestLimiter } from './shared-limiter.ts';
+
+/** The in-process limiter (one process, no Redis); RedisRateLimiter is the one shared by all processes. */
+export class RateLimiter implements RequestLimiter {
   private readonly msPerToken: number;
   private readonly capacity: number;
   private readonly now: () => number;
@@ -19,6 +22,7 @@ export class RateLimiter {
   private last: number;
   private readonly waiters: Array<() => void> = [];
   private timer: ReturnType<typeof setTimeout> | null = null;
+  private pausedUntil = 0;
 
   constructor(opts: RateLimiterOptions) {
     const rpm = opts.requestsPerMinute;
@@ -32,9 +36,9 @@ export class RateLimiter {
 
   /** Resolves when the caller may make one request. */
   acquire(): Promise<void> {
-    if (this.msPerToken === 0) return Promise.resolve();
+    if (this.msPerToken === 0 && this.pausedUntil === 0) return Promise.resolve();
     this.refill();
-    if (this.waiters.length === 0 && this.tokens >= 1) {
+    if (this.waiters.length === 0 && this.tokens >= 1 && this.now() >= this.pausedUntil) {
       this.tokens -= 1;
       return Promise.resolve();
     }
@@ -44,22 +48,36 @@ export class RateLimiter {
     });
   }
 
+  /** Holds every caller for `ms` (the server said `retry-after`); afterwards the bucket starts empty. */
+  async pause(ms: number): Promise<void> {
+    if (!(ms > 0)) return;
+    this.refill();
+    this.pausedUntil = Math.max(this.pausedUntil, this.now() + ms);
+    this.tokens = Math.min(this.tokens, 0);
+    if (this.timer !== null) clearTimeout(this.timer);
+    this.timer = null;
+    this.schedule();
+  }
+
   /** Callers currently waiting for a token. */
   get pending(): number {
     return this.waiters.length;
   }
 
   private refill(): void {
-    const now = this.now();
+    // Nothing refills while paused.
+    const now = Math.max(this.now(), this.pausedUntil);
     const elapsed = now - this.last;
+    if (elapsed <= 0) return;
     this.last = now;
-    if (elapsed > 0) this.tokens = Math.min(this.capacity, this.tokens + elapsed / this.msPerToken);
+    if (this.msPerToken === 0) this.tokens = this.capacity;
+    else this.tokens = Math.min(this.capacity, this.tokens + elapsed / this.msPerToken);
   }
 
   private drain(): void {
     this.timer = null;
     this.refill();
-    while (this.waiters.length > 0 && this.tokens >= 1) {
+    while (this.waiters.length > 0 && this.tokens >= 1 && this.now() >= this.pausedUntil) {
       this.tokens -= 1;
       this.waiters.shift()?.();
     }
@@ -68,7 +86,8 @@ export class RateLimiter {
 
   private schedule(): void {
     if (this.timer !== null || this.waiters.length === 0) return;
-    const waitMs = Math.max(1, Math.ceil((1 - this.tokens) * this.msPerToken));
+    const paused = this.pausedUntil - this.now();
+    const waitMs = Math.max(1, Math.ceil((1 - this.tokens) * this.msPerToken), Math.ceil(paused));
     this.timer = setTimeout(() => this.drain(), waitMs);
   }
 }

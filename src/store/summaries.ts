@@ -22,6 +22,12 @@ export interface SummaryStore {
    * false when that version or a newer one exists. Rejects with `store/not-found` for an unknown story.
    */
   saveSummary(summary: Omit<StoredSummary, 'createdAt'>): Promise<boolean>;
+  /**
+   * Asks for a new summary of a story whose current summary was written under `promptVersion` (e.g.
+   * the offline fallback used while the LLM was down) and that wants nothing newer: bumps the wanted
+   * version and returns it. Returns null, changing nothing, otherwise — so asking twice asks once.
+   */
+  requestResummary(storyId: string, promptVersion: string): Promise<number | null>;
   cachedSummary(key: string): Promise<CachedSummary | null>;
   cacheSummary(key: string, value: CachedSummary): Promise<void>;
 }

@@ -10,6 +10,12 @@ import { summariseOffline } from './offline.ts';
 
 export const OFFLINE_SUMMARISER = 'offline';
 export const OFFLINE_PROMPT_VERSION = 'offline-1';
+/**
+ * Prompt version of an offline summary written because the LLM failed (down, breaker open, rate
+ * limited): the store's mark that the story is to be re-summarised by the LLM once it is back
+ * (automatically when the breaker closes, or `tradewire resummarise`).
+ */
+export const LLM_FALLBACK_PROMPT_VERSION = `${OFFLINE_PROMPT_VERSION}+llm-fallback`;
 
 export interface SummariseDeps {
   store: Store;
@@ -103,11 +109,16 @@ async function summariseNow(deps: SummariseDeps, storyId: string): Promise<Summa
     const got = await summariseWithCache(store, llm, articles).catch((err: unknown) => {
       summariseStats.llmFailures++;
       fallback = isTradewireError(err) ? err.code : 'llm/error';
-      log.warn('LLM summary failed, using the offline summariser', {
-        story: storyId,
-        code: fallback,
-        err: err instanceof Error ? err.message : String(err),
-      });
+      // An open breaker is expected while the LLM is down: one line per story would flood the log.
+      (fallback === 'llm/circuit-open' ? log.debug : log.warn).call(
+        log,
+        'LLM summary failed, using the offline summariser',
+        {
+          story: storyId,
+          code: fallback,
+          err: err instanceof Error ? err.message : String(err),
+        },
+      );
       return null;
     });
     if (got) ({ summary, summarisedBy, promptVersion, cached } = got);
@@ -115,8 +126,14 @@ async function summariseNow(deps: SummariseDeps, storyId: string): Promise<Summa
   if (!summary) {
     summariseStats.offline++;
     summary = offlineSummary(articles);
+    if (fallback !== null) promptVersion = LLM_FALLBACK_PROMPT_VERSION;
   }
-  await store.saveSummary({ ...summary, storyId, version, summarisedBy, promptVersion });
+  const saved = await store.saveSummary({ ...summary, storyId, version, summarisedBy, promptVersion });
+  if (saved && fallback !== null) {
+    await llm?.deferStory?.(storyId).catch((err: unknown) => {
+      log.warn('could not note the story for re-summarising', { story: storyId, err: String(err) });
+    });
+  }
   summaries.inc({ path: summarisedBy === OFFLINE_SUMMARISER ? 'offline' : cached ? 'cache' : 'llm' });
   return { status: 'summarised', version, summarisedBy, cached, fallback };
 }

@@ -170,6 +170,20 @@ export class SqliteStore implements Store {
     }));
   }
 
+  async requestResummary(storyId: string, promptVersion: string): Promise<number | null> {
+    return this.write((): number | null => {
+      const r = this.q(
+        `UPDATE stories SET wanted_summary_version = wanted_summary_version + 1
+           WHERE id = ? AND summary_version = wanted_summary_version
+             AND EXISTS (SELECT 1 FROM summaries m WHERE m.story_id = stories.id
+                           AND m.version = stories.summary_version AND m.prompt_version = ?)`,
+      ).run(storyId, promptVersion);
+      if (r.changes === 0) return null;
+      const row = this.q('SELECT wanted_summary_version AS v FROM stories WHERE id = ?').get(storyId) as Row;
+      return Number(row.v);
+    });
+  }
+
   async claimSummary(
     storyId: string,
     leaseMs: number,
