@@ -124,6 +124,36 @@ export function createLlm(settings: LlmSettings, deps: LlmDeps = {}): Llm | null
     for (const listener of listeners) listener(ids);
   }
 
+  // While the breaker is open a quiet process would never find out the LLM is back: after each
+  // cool-down it probes with a one-token completion itself (one probe across all processes: the breaker
+  // hands 'probe' to one caller), so deferred stories are re-summarised without waiting for traffic.
+  let probeTimer: ReturnType<typeof setTimeout> | null = null;
+  const scheduleProbe = (): void => {
+    if (probeTimer !== null) return;
+    probeTimer = setTimeout(() => {
+      probeTimer = null;
+      void probe().catch(() => scheduleProbe());
+    }, breakerOptions.cooldownMs + 50);
+    probeTimer.unref();
+  };
+  async function probe(): Promise<void> {
+    const gate = await breaker.check();
+    if (gate === 'allow') return;
+    if (gate === 'open') return scheduleProbe();
+    await limiter.acquire();
+    try {
+      await client.chat.completions.create({
+        model,
+        messages: [{ role: 'user', content: 'Reply with OK.' }],
+        max_tokens: 1,
+      });
+    } catch {
+      await breaker.failure();
+      return scheduleProbe();
+    }
+    if ((await breaker.success()) === 'recovered') await recovered();
+  }
+
   /**
    * One API call with its retries: every attempt passes the breaker and takes a limiter token;
    * transient failures count towards opening the breaker, a 429's `retry-after` pauses every process.
@@ -132,6 +162,7 @@ export function createLlm(settings: LlmSettings, deps: LlmDeps = {}): Llm | null
     let last: unknown;
     for (let attempt = 0; attempt <= maxRetries; attempt++) {
       if ((await breaker.check()) === 'open') {
+        scheduleProbe();
         throw new TradewireError('llm/circuit-open', `LLM circuit breaker is open (${what})`, {
           hint: 'Recent requests failed; stories use the offline summariser until a probe succeeds.',
           ...(last === undefined ? {} : { cause: last }),
@@ -145,7 +176,7 @@ export function createLlm(settings: LlmSettings, deps: LlmDeps = {}): Llm | null
       } catch (err) {
         const mapped = mapError(err, what);
         if (!(mapped instanceof TradewireError) || !mapped.retryable) throw mapped;
-        await breaker.failure();
+        if ((await breaker.failure()) === 'opened') scheduleProbe();
         last = mapped;
         const after = mapped.retryAfterMs;
         if (after !== undefined && after > maxRetryAfterMs) throw mapped;

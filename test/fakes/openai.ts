@@ -34,11 +34,88 @@ export interface RecordedRequest {
 
 export const EMBEDDING_DIMENSIONS = 16;
 
+/**
+ * Standing behaviour for every chat/embeddings request (the scripted queue still goes first):
+ * `normal`; `always-429` answers 429 with the given headers (e.g. `retry-after`); `hang` never answers.
+ */
+export type FakeMode =
+  | { kind: 'normal' }
+  | { kind: 'always-429'; headers?: Record<string, string> }
+  | { kind: 'hang' };
+
+/** A provider-side rate limit: a token bucket like OpenAI's; over it, 429 with `retry-after-ms`. */
+export interface FakeRateLimit {
+  requestsPerMinute: number;
+  burst: number;
+}
+
 export class FakeOpenAI {
   readonly requests: RecordedRequest[] = [];
   private readonly queue: FakeBehaviour[] = [];
   private responder: Responder = defaultResponder;
   private server: Server | undefined;
+  private mode: FakeMode = { kind: 'normal' };
+  private latencyMs = 0;
+  private limit: (FakeRateLimit & { tokens: number; last: number }) | undefined;
+  /** 429s sent because the rate limit (setRateLimit) was exceeded. */
+  rateLimited = 0;
+  /** Requests being answered right now, and the most at once. */
+  inFlight = 0;
+  maxInFlight = 0;
+
+  setMode(mode: FakeMode): this {
+    this.mode = mode;
+    return this;
+  }
+
+  /** Every answer (success or scripted error) is sent after `ms`. */
+  setLatency(ms: number): this {
+    this.latencyMs = ms;
+    return this;
+  }
+
+  setRateLimit(limit: FakeRateLimit | undefined): this {
+    this.limit = limit && { ...limit, tokens: limit.burst, last: Date.now() };
+    return this;
+  }
+
+  /** Chat/embeddings requests per whole second since the first one, e.g. [3, 2, 2, 0, 1]. */
+  perSecond(): number[] {
+    const api = this.requests.filter((r) => r.path !== '/v1/models');
+    if (api.length === 0) return [];
+    const start = api[0]!.at;
+    const out: number[] = [];
+    for (const r of api) {
+      const i = Math.floor((r.at - start) / 1000);
+      while (out.length <= i) out.push(0);
+      out[i]!++;
+    }
+    return out;
+  }
+
+  /** Most chat/embeddings requests seen in any window of `ms` milliseconds. */
+  maxInWindow(ms: number): number {
+    const at = this.requests.filter((r) => r.path !== '/v1/models').map((r) => r.at);
+    let best = 0;
+    for (let i = 0, j = 0; i < at.length; i++) {
+      while (at[i]! - at[j]! >= ms) j++;
+      best = Math.max(best, i - j + 1);
+    }
+    return best;
+  }
+
+  private overLimit(): number | undefined {
+    const l = this.limit;
+    if (!l) return undefined;
+    const now = Date.now();
+    l.tokens = Math.min(l.burst, l.tokens + ((now - l.last) * l.requestsPerMinute) / 60_000);
+    l.last = now;
+    if (l.tokens >= 1) {
+      l.tokens -= 1;
+      return undefined;
+    }
+    return Math.ceil(((1 - l.tokens) * 60_000) / l.requestsPerMinute);
+  }
 
   get calls(): number {
     return this.requests.length;
@@ -63,6 +140,11 @@ export class FakeOpenAI {
     this.requests.length = 0;
     this.queue.length = 0;
     this.responder = defaultResponder;
+    this.mode = { kind: 'normal' };
+    this.latencyMs = 0;
+    this.limit = undefined;
+    this.rateLimited = 0;
+    this.maxInFlight = 0;
   }
 
   async start(): Promise<{ url: string }> {
@@ -108,8 +190,46 @@ export class FakeOpenAI {
       send(res, 404, { error: { message: `No route ${req.method} ${path}`, type: 'invalid_request_error' } });
       return;
     }
-    const behaviour = this.queue.shift();
+    const scripted = this.queue.shift();
+    if (scripted === undefined && this.mode.kind === 'hang') return;
+    const behaviour: FakeBehaviour | undefined =
+      scripted ??
+      (this.mode.kind === 'always-429'
+        ? {
+            status: 429,
+            headers: this.mode.headers ?? {},
+            body: { error: { message: 'Rate limit reached', type: 'requests' } },
+          }
+        : undefined);
     if (behaviour && 'hang' in behaviour) return; // never answer: the client's timeout fires
+    this.inFlight++;
+    this.maxInFlight = Math.max(this.maxInFlight, this.inFlight);
+    try {
+      // Checked on arrival, as a provider does; the answer then takes `latencyMs` either way.
+      const wait = behaviour === undefined ? this.overLimit() : undefined;
+      if (this.latencyMs > 0) await new Promise((r) => setTimeout(r, this.latencyMs));
+      if (wait !== undefined) {
+        this.rateLimited++;
+        send(
+          res,
+          429,
+          { error: { message: 'Rate limit reached', type: 'requests' } },
+          { 'retry-after-ms': String(wait) },
+        );
+        return;
+      }
+      this.answer(path, body, behaviour, res);
+    } finally {
+      this.inFlight--;
+    }
+  }
+
+  private answer(
+    path: string,
+    body: unknown,
+    behaviour: FakeBehaviour | undefined,
+    res: ServerResponse,
+  ): void {
     if (behaviour && 'status' in behaviour) {
       const errorBody = behaviour.body ?? {
         error: { message: `Scripted ${behaviour.status}`, type: 'fake_error' },
