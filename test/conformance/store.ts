@@ -539,6 +539,20 @@ export function describeStoreConformance(name: string, factory: StoreBackendFact
         });
       });
 
+      it('asks once for a new summary of a story summarised under a given prompt version', async () => {
+        await store.saveSummary({ ...summaryOf(s, 1), promptVersion: 'fallback' });
+        // Another prompt version, or an unknown story: nothing changes.
+        expect(await store.requestResummary(s, 'p1')).toBeNull();
+        expect(await store.requestResummary('nope', 'fallback')).toBeNull();
+        expect(await store.requestResummary(s, 'fallback')).toBe(2);
+        // Version 2 is wanted and not yet written: asking again asks for nothing more.
+        expect(await store.requestResummary(s, 'fallback')).toBeNull();
+        expect(await store.getStory(s)).toMatchObject({ summaryVersion: 1, wantedSummaryVersion: 2 });
+        expect(await store.claimSummary(s, 60_000)).toEqual({ claimed: true });
+        expect(await store.saveSummary(summaryOf(s, 2))).toBe(true);
+        expect(await store.requestResummary(s, 'fallback')).toBeNull();
+      });
+
       it('caches summaries by key', async () => {
         expect(await store.cachedSummary('k1')).toBeNull();
         const v = { summary: SUMMARY, summarisedBy: 'llm:m', promptVersion: 'p1' };
