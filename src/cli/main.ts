@@ -228,6 +228,7 @@ export function buildProgram(): Command {
     const { registerDiscordCommands, describeRegistration } = await (await import('./app.ts')).discordSetup();
     const r = await registerDiscordCommands(loadConfig(readEnv()), { guild: o.guild });
     print(o, r, describeRegistration(r));
+  });
 
   common(
     program
