@@ -10,6 +10,7 @@ export const COMPOSITION_ROOT = 'src/cli/app.ts';
 /** The core modules adapters may import: the ports, shared shapes, and the use cases. */
 export const ADAPTER_MAY_IMPORT = [
   'src/platform/port.ts',
+  'src/platform/http.ts', // body caps and JSON answers shared by every inbound route
   'src/domain.ts',
   'src/messages.ts',
   'src/errors.ts',

@@ -160,12 +160,17 @@ export interface Config {
   discord: {
     token: string | undefined;
     applicationId: string | undefined;
+    /** REST base without version (`https://discord.com/api`); the gateway URL comes from `GET /gateway/bot`. */
     apiUrl: string | undefined;
+    /** Ed25519 public key (hex) for `POST /discord/interactions`; unset: no HTTP interactions endpoint. */
     publicKey: string | undefined;
+    /** Connect to the gateway in `tradewire run` (false: HTTP interactions only). */
     gateway: boolean;
+    /** Message Content intent enabled for the app: plain replies in the bot's threads are follow-ups. */
     messageContent: boolean;
     restTimeoutMs: number;
     restRetries: number;
+    /** Recent channel messages `findPosted` reads to find an earlier post (≤ 100, Discord's page size). */
     historyLimit: number;
   };
 }

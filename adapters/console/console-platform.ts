@@ -1,9 +1,9 @@
 import { appendFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
-import type { IncomingMessage } from 'node:http';
 import { join } from 'node:path';
 import { parseChannel } from '../../src/channels.ts';
 import { TradewireError } from '../../src/errors.ts';
 import { type OutgoingMessage, storyIdsOf } from '../../src/messages.ts';
+import { readCappedBody, sendJson } from '../../src/platform/http.ts';
 import { replyText } from '../../src/usecases/chat.ts';
 import type {
   ChatHandler,
@@ -61,16 +61,14 @@ export class ConsolePlatform implements Platform {
    */
   connect(handler: ChatHandler): InboundConnection {
     const route: HttpRoute = async (req, res) => {
-      const send = (status: number, body: unknown) => {
-        res.writeHead(status, { 'content-type': 'application/json' });
-        res.end(JSON.stringify(body));
-      };
-      if (!isLoopback(req.socket.remoteAddress)) return send(403, { error: 'loopback only' });
-      if (req.method !== 'POST') return send(405, { error: 'POST a JSON command' });
-      const parsed = await readCommand(req);
-      if ('error' in parsed) return send(400, parsed);
+      if (!isLoopback(req.socket.remoteAddress)) return sendJson(res, 403, { error: 'loopback only' });
+      if (req.method !== 'POST') return sendJson(res, 405, { error: 'POST a JSON command' });
+      const raw = await readCappedBody(req, res, MAX_COMMAND_BYTES, 'a command is a few words');
+      if (!raw) return;
+      const parsed = parseCommand(raw.toString('utf8'));
+      if ('error' in parsed) return sendJson(res, 400, parsed);
       const reply = await handler(parsed);
-      send(200, { reply, text: replyText(reply) });
+      sendJson(res, 200, { reply, text: replyText(reply) });
     };
     return {
       routes: new Map([['/console/commands', route]]),
@@ -130,12 +128,7 @@ const isLoopback = (addr: string | undefined): boolean =>
 const KINDS: ReadonlyArray<ChatRequest['kind']> = ['command', 'mention', 'thread-reply'];
 const MAX_COMMAND_BYTES = 16 * 1024;
 
-async function readCommand(req: IncomingMessage): Promise<ChatRequest | { error: string }> {
-  let raw = '';
-  for await (const chunk of req) {
-    raw += String(chunk);
-    if (raw.length > MAX_COMMAND_BYTES) return { error: 'command too large' };
-  }
+function parseCommand(raw: string): ChatRequest | { error: string } {
   let body: Record<string, unknown>;
   try {
     body = JSON.parse(raw) as Record<string, unknown>;

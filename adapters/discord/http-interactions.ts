@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { type REST, Routes } from 'discord.js';
 import type { Logger } from '../../src/log.ts';
+import { readCappedBody, sendJson } from '../../src/platform/http.ts';
 import type { ChatHandler, HttpRoute } from '../platform.ts';
 import { COMMAND_NAME } from './commands.ts';
 import {
@@ -29,25 +30,6 @@ interface RawInteraction {
   data?: { name: string; options?: OptionNode[] };
 }
 
-async function readBody(req: IncomingMessage): Promise<Buffer | null> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > MAX_BODY) return null;
-    chunks.push(chunk as Buffer);
-  }
-  return Buffer.concat(chunks);
-}
-
-function send(res: ServerResponse, status: number, body?: unknown): void {
-  if (body === undefined) {
-    res.writeHead(status).end();
-    return;
-  }
-  res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
-}
-
 function contextOf(i: RawInteraction): InteractionContext {
   const ch = i.channel;
   const inThread = ch !== undefined && THREAD_TYPES.has(ch.type) && Boolean(ch.parent_id);
@@ -70,9 +52,9 @@ export function interactionsRoute(
 ): HttpRoute {
   const key = interactionKey(publicKeyHex);
   return async (req, res) => {
-    if (req.method !== 'POST') return send(res, 405, { error: 'POST only' });
-    const body = await readBody(req);
-    if (!body) return send(res, 413, { error: 'body too large' });
+    if (req.method !== 'POST') return sendJson(res, 405, { error: 'POST only' });
+    const body = await readCappedBody(req, res, MAX_BODY);
+    if (!body) return;
     const sig = req.headers['x-signature-ed25519'];
     const ts = req.headers['x-signature-timestamp'];
     if (
@@ -83,27 +65,27 @@ export function interactionsRoute(
         typeof ts === 'string' ? ts : undefined,
       )
     ) {
-      return send(res, 401, { error: 'invalid request signature' });
+      return sendJson(res, 401, { error: 'invalid request signature' });
     }
     let i: RawInteraction;
     try {
       i = JSON.parse(body.toString('utf8')) as RawInteraction;
     } catch {
-      return send(res, 400, { error: 'body is not JSON' });
+      return sendJson(res, 400, { error: 'body is not JSON' });
     }
-    if (i.type === 1) return send(res, 200, { type: 1 });
-    if (i.data?.name !== COMMAND_NAME) return send(res, 400, { error: 'unknown interaction' });
+    if (i.type === 1) return sendJson(res, 200, { type: 1 });
+    if (i.data?.name !== COMMAND_NAME) return sendJson(res, 400, { error: 'unknown interaction' });
     const ctx = contextOf(i);
     if (i.type === 4) {
       const focused = readInvocation(i.data.options);
       const reply = await handler(watchesRequest(ctx));
       const typed = focused.focused ? (focused.options[focused.focused] ?? '') : '';
-      return send(res, 200, { type: 8, data: { choices: watchChoices(reply, typed) } });
+      return sendJson(res, 200, { type: 8, data: { choices: watchChoices(reply, typed) } });
     }
-    if (i.type !== 2) return send(res, 400, { error: 'unsupported interaction type' });
+    if (i.type !== 2) return sendJson(res, 400, { error: 'unsupported interaction type' });
     const inv = readInvocation(i.data.options);
     // The HTTP response is the deferral (type 5); the outcome then edits it through the webhook.
-    send(res, 200, { type: 5, data: isPrivate(inv) ? { flags: EPHEMERAL } : {} });
+    sendJson(res, 200, { type: 5, data: isPrivate(inv) ? { flags: EPHEMERAL } : {} });
     const work = (async () => {
       try {
         const reply = await handler(chatRequest(inv, ctx));

@@ -1,23 +1,9 @@
 import { DiscordAPIError, RateLimitError, REST } from 'discord.js';
+import type { Config } from '../../src/config.ts';
 import { TradewireError } from '../../src/errors.ts';
 
-/** Every outside-world dependency of the Discord adapter, from src/config.ts. */
-export interface DiscordSettings {
-  token: string | undefined;
-  applicationId: string | undefined;
-  /** REST base without version (`https://discord.com/api`); the gateway URL comes from `GET /gateway/bot`. */
-  apiUrl: string | undefined;
-  /** Ed25519 public key (hex) for `POST /discord/interactions`; unset: no HTTP interactions endpoint. */
-  publicKey: string | undefined;
-  /** Connect to the gateway in `tradewire run` (false: HTTP interactions only). */
-  gateway: boolean;
-  /** Message Content intent enabled for the app: plain replies in the bot's threads are follow-ups. */
-  messageContent: boolean;
-  restTimeoutMs: number;
-  restRetries: number;
-  /** Recent channel messages `findPosted` reads to find an earlier post (≤ 100, Discord's page size). */
-  historyLimit: number;
-}
+/** Every outside-world dependency of the Discord adapter: the `discord` part of the one config. */
+export type DiscordSettings = Config['discord'];
 
 /**
  * A REST client on the configured base. `reject: true` makes any rate limit throw instead of

@@ -1,5 +1,6 @@
 import type { DeliveryRequest } from '../delivery/deliver.ts';
-import { type AnswerDeps, answerQuestion } from './answer.ts';
+import type { AnswerMessage } from '../messages.ts';
+import { type AnswerDeps, type AnswerResult, answerQuestion } from './answer.ts';
 
 /** A question asked in a channel, as the `ask` queue carries it. */
 export interface ChannelQuestion {
@@ -28,12 +29,17 @@ export async function answerForDelivery(deps: AnswerDeps, q: ChannelQuestion): P
     channel: q.channel,
     threadRef: q.threadRef,
     replyRef: q.replyRef,
-    message: {
-      kind: 'answer',
-      question: result.question,
-      answer: result.answer,
-      grounded: result.grounded,
-      citations: result.citations,
-    },
+    message: answerMessage(result),
+  };
+}
+
+/** The message that posts an answer (what each platform renders with its citations). */
+export function answerMessage(r: AnswerResult): AnswerMessage {
+  return {
+    kind: 'answer',
+    question: r.question,
+    answer: r.answer,
+    grounded: r.grounded,
+    citations: r.citations,
   };
 }

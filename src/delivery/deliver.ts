@@ -1,11 +1,10 @@
 import { platformOf } from '../channels.ts';
-import type { DeliveryKind } from '../domain.ts';
 import { TradewireError } from '../errors.ts';
 import { type Logger, silentLogger } from '../log.ts';
 import { type OutgoingMessage, storyIdsOf } from '../messages.ts';
 import { deliveries } from '../metrics.ts';
 import type { DeliveryTarget, PostedMessage } from '../platform/port.ts';
-import type { Store } from '../store/store.ts';
+import type { DeliveryClaim, Store } from '../store/store.ts';
 
 /** A delivery job: everything needed to post once, with no further reads. */
 export interface DeliveryRequest {
@@ -40,17 +39,9 @@ export async function deliver(
   req: DeliveryRequest,
   opts: { leaseMs?: number; log?: Logger } = {},
 ): Promise<DeliveryOutcome> {
-  const kind: DeliveryKind = req.message.kind;
   const log = (opts.log ?? silentLogger).child({ delivery: req.deliveryId, channel: req.channel });
   const platform = platformOf(req.channel) ?? 'unknown';
-  const claim = await store.claimDelivery({
-    id: req.deliveryId,
-    channel: req.channel,
-    kind,
-    storyIds: storyIdsOf(req.message),
-    watchId: req.message.kind === 'alert' ? req.message.watchId : null,
-    leaseMs: opts.leaseMs ?? DELIVERY_LEASE_MS,
-  });
+  const claim = await store.claimDelivery(claimOf(req, opts.leaseMs ?? DELIVERY_LEASE_MS));
   if (claim.outcome === 'settled') {
     deliveries.inc({ platform, status: 'already-delivered' });
     log.debug('already delivered: not posting again');
@@ -107,10 +98,33 @@ export async function deliver(
   await rememberThread(store, req, posted);
   deliveries.inc({ platform, status: 'delivered' });
   log.info(recovered ? 'delivered (recovered: already posted before a crash)' : 'delivered', {
-    kind,
+    kind: req.message.kind,
     ref: posted.ref,
   });
   return { status: 'delivered', posted, recovered };
+}
+
+function claimOf(req: DeliveryRequest, leaseMs: number): DeliveryClaim {
+  return {
+    id: req.deliveryId,
+    channel: req.channel,
+    kind: req.message.kind,
+    storyIds: storyIdsOf(req.message),
+    watchId: req.message.kind === 'alert' ? req.message.watchId : null,
+    leaseMs,
+  };
+}
+
+/**
+ * Records a delivery no process here can post (its platform is not configured) as failed, with the
+ * reason, so "why wasn't this posted?" has an answer instead of a silent drop. Once only: a row that
+ * already exists keeps its outcome.
+ */
+export async function recordUndeliverable(store: Store, req: DeliveryRequest, reason: string): Promise<void> {
+  const claim = await store.claimDelivery(claimOf(req, 1_000));
+  if (claim.outcome !== 'claimed') return;
+  await store.settleDelivery(req.deliveryId, 'failed', { reason });
+  deliveries.inc({ platform: platformOf(req.channel) ?? 'unknown', status: 'failed' });
 }
 
 /**

@@ -1,15 +1,13 @@
 import { DelayedError, type Job, type Processor, UnrecoverableError, Worker } from 'bullmq';
 import { answerForDelivery } from '../ask/answer-delivery.ts';
 import { platformOf } from '../channels.ts';
-import { type DeliveryRequest, deliver } from '../delivery/deliver.ts';
+import { type DeliveryRequest, deliver, recordUndeliverable } from '../delivery/deliver.ts';
 import { digestIntro } from '../digest/digest-intro.ts';
 import { buildScheduledDigest, type DigestDefaults } from '../digest/scheduled-digest.ts';
 import { TradewireError } from '../errors.ts';
 import { ingestArticle } from '../ingest/ingest-article.ts';
 import type { Llm } from '../llm/client.ts';
 import type { Logger } from '../log.ts';
-import { storyIdsOf } from '../messages.ts';
-import { deliveries } from '../metrics.ts';
 import type { DeliveryTarget, PlatformName } from '../platform/port.ts';
 import type { Store } from '../store/store.ts';
 import { summariseStory } from '../summarise/summarise-story.ts';
@@ -62,7 +60,11 @@ export async function enqueueDeliveries(
   for (const req of reqs) {
     const platform = platformOf(req.channel);
     if (!platform || !deps.platforms.includes(platform)) {
-      await recordUndeliverable(deps, req, platform);
+      const reason = platform
+        ? `platform ${platform} is not configured in this deployment`
+        : `"${req.channel}" is not a channel id`;
+      deps.log.warn('delivery cannot be posted', { channel: req.channel, delivery: req.deliveryId, reason });
+      await recordUndeliverable(deps.store, req, reason);
       continue;
     }
     const queue = deliverQueue(platform);
@@ -71,25 +73,6 @@ export async function enqueueDeliveries(
     refs.push({ queue, id });
   }
   return refs;
-}
-
-async function recordUndeliverable(deps: PipelineDeps, req: DeliveryRequest, platform: string | null) {
-  const reason = platform
-    ? `platform ${platform} is not configured in this deployment`
-    : `"${req.channel}" is not a channel id`;
-  deps.log.warn('delivery cannot be posted', { channel: req.channel, delivery: req.deliveryId, reason });
-  const claim = await deps.store.claimDelivery({
-    id: req.deliveryId,
-    channel: req.channel,
-    kind: req.message.kind,
-    storyIds: storyIdsOf(req.message),
-    watchId: req.message.kind === 'alert' ? req.message.watchId : null,
-    leaseMs: 1_000,
-  });
-  if (claim.outcome === 'claimed') {
-    await deps.store.settleDelivery(req.deliveryId, 'failed', { reason });
-    deliveries.inc({ platform: platform ?? 'unknown', status: 'failed' });
-  }
 }
 
 export function summariseRef(storyId: string, version: number): JobRef {

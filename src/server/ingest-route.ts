@@ -5,11 +5,11 @@ import type { ArticleInput } from '../domain.ts';
 import { describeError, TradewireError } from '../errors.ts';
 import { articleId } from '../ingest/ingest-article.ts';
 import type { Logger } from '../log.ts';
+import { readCappedBody, sendJson as send } from '../platform/http.ts';
 import type { HttpRoute } from '../platform/port.ts';
 import type { UseCaseDeps } from '../usecases/deps.ts';
 import { submitArticles } from '../usecases/submit.ts';
 import { parseBatch } from './ingest-records.ts';
-import { readCappedBody } from './read-body.ts';
 
 /** The path `tradewire run` mounts the ingest API on. */
 export const INGEST_PATH = '/v1/articles';
@@ -27,21 +27,6 @@ const digest = (s: string): Buffer => createHash('sha256').update(s).digest();
 function tokenMatches(header: string | undefined, token: string): boolean {
   const given = /^Bearer\s+(\S+)\s*$/i.exec(header ?? '')?.[1] ?? '';
   return timingSafeEqual(digest(given), digest(token)) && given !== '';
-}
-
-function send(
-  res: ServerResponse,
-  status: number,
-  body: unknown,
-  headers: Record<string, string> = {},
-): void {
-  const text = JSON.stringify(body);
-  res.writeHead(status, {
-    'content-type': 'application/json',
-    'content-length': String(Buffer.byteLength(text)),
-    ...headers,
-  });
-  res.end(text);
 }
 
 /**
@@ -71,7 +56,12 @@ export function ingestApiRoute(deps: IngestApiDeps): HttpRoute {
         { 'www-authenticate': 'Bearer realm="tradewire"' },
       );
     }
-    const body = await readCappedBody(req, res, deps.config.ingestMaxBytes);
+    const body = await readCappedBody(
+      req,
+      res,
+      deps.config.ingestMaxBytes,
+      'send smaller batches (TRADEWIRE_INGEST_MAX_BYTES)',
+    );
     if (body === null) return;
     let text: string;
     try {

@@ -31,16 +31,19 @@ export interface SettleOptions {
   digestCursor?: { channel: string; seq: number; periodKey: string } | undefined;
 }
 
+/** What a worker claims before posting: the ledger row it creates or leases. */
+export interface DeliveryClaim {
+  id: string;
+  channel: string;
+  kind: DeliveryKind;
+  storyIds: string[];
+  watchId?: string | null;
+  leaseMs: number;
+}
+
 export interface DeliveryLedger {
   /** Records the delivery as pending (first call) and takes a lease on posting it. */
-  claimDelivery(d: {
-    id: string;
-    channel: string;
-    kind: DeliveryKind;
-    storyIds: string[];
-    watchId?: string | null;
-    leaseMs: number;
-  }): Promise<ClaimResult>;
+  claimDelivery(d: DeliveryClaim): Promise<ClaimResult>;
   /**
    * Records the outcome and releases the lease; for a delivered digest it also moves the channel's
    * cursor, in the same transaction. Resolves once that is committed.

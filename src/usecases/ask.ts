@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { type AnswerResult, answerQuestion } from '../ask/answer.ts';
+import { answerMessage } from '../ask/answer-delivery.ts';
 import { deliver } from '../delivery/deliver.ts';
 import { TradewireError } from '../errors.ts';
 import type { AskJob } from '../queue/jobs.ts';
@@ -42,13 +43,7 @@ export async function askQuestion(
     await deliver(deps.store, target, {
       deliveryId: `answer:${threadId}:${randomUUID().slice(0, 8)}`,
       channel: input.channel,
-      message: {
-        kind: 'answer',
-        question: result.question,
-        answer: result.answer,
-        grounded: result.grounded,
-        citations: result.citations,
-      },
+      message: answerMessage(result),
     });
   }
   return { ...result, threadId: threadId ?? null };

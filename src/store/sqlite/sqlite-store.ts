@@ -16,6 +16,7 @@ import type {
   CachedSummary,
   CandidateSnapshot,
   ClaimResult,
+  DeliveryClaim,
   DigestCursor,
   IngestResult,
   NewArticle,
@@ -243,14 +244,7 @@ export class SqliteStore implements Store {
     return searchPassages(this.conn, q);
   }
 
-  async claimDelivery(d: {
-    id: string;
-    channel: string;
-    kind: DeliveryKind;
-    storyIds: string[];
-    watchId?: string | null;
-    leaseMs: number;
-  }): Promise<ClaimResult> {
+  async claimDelivery(d: DeliveryClaim): Promise<ClaimResult> {
     return this.write((): ClaimResult => {
       const ts = now();
       this.q(

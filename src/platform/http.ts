@@ -4,6 +4,29 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 const DRAIN_MS = 5_000;
 
 /**
+ * HTTP helpers for every inbound route on the shared server — the core's (ingest API) and the
+ * adapters' (Slack events, Discord interactions, console commands) — so each reads bodies with the
+ * same cap and answers JSON the same way.
+ */
+
+/** Answers `body` as JSON (unless something already answered). */
+export function sendJson(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): void {
+  if (res.headersSent) return;
+  const text = JSON.stringify(body);
+  res.writeHead(status, {
+    'content-type': 'application/json',
+    'content-length': String(Buffer.byteLength(text)),
+    ...headers,
+  });
+  res.end(text);
+}
+
+/**
  * Reads a request body of at most `maxBytes`, counting while it streams (a declared Content-Length
  * over the cap is refused before reading). Over the cap it answers 413 at once — the status and body
  * are written before anything is closed, so a client still uploading can read them — then drains the
@@ -13,10 +36,12 @@ export async function readCappedBody(
   req: IncomingMessage,
   res: ServerResponse,
   maxBytes: number,
+  /** What to do about it, for the 413's message (e.g. "send smaller batches"). */
+  hint = 'send a smaller request',
 ): Promise<Buffer | null> {
   const declared = Number(req.headers['content-length']);
   if (Number.isFinite(declared) && declared > maxBytes) {
-    refuse(req, res, maxBytes);
+    refuse(req, res, maxBytes, hint);
     return null;
   }
   const chunks: Buffer[] = [];
@@ -27,7 +52,7 @@ export async function readCappedBody(
       if (size > maxBytes) {
         req.off('data', onData);
         req.off('end', onEnd);
-        refuse(req, res, maxBytes);
+        refuse(req, res, maxBytes, hint);
         resolve(null);
         return;
       }
@@ -40,10 +65,10 @@ export async function readCappedBody(
   });
 }
 
-function refuse(req: IncomingMessage, res: ServerResponse, maxBytes: number): void {
+function refuse(req: IncomingMessage, res: ServerResponse, maxBytes: number, hint: string): void {
   const body = JSON.stringify({
     error: 'payload-too-large',
-    message: `request body is over the ${maxBytes}-byte limit (TRADEWIRE_INGEST_MAX_BYTES); send smaller batches`,
+    message: `request body is over the ${maxBytes}-byte limit; ${hint}`,
   });
   res.writeHead(413, {
     'content-type': 'application/json',
