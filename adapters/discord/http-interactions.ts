@@ -1,4 +1,3 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
 import { type REST, Routes } from 'discord.js';
 import type { Logger } from '../../src/log.ts';
 import { readCappedBody, sendJson } from '../../src/platform/http.ts';
