@@ -3,7 +3,7 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
-    globalSetup: ['test/setup/global-redis.ts'],
+    globalSetup: ['test/setup/global-redis.ts', 'test/setup/global-postgres.ts'],
     testTimeout: 30_000,
     hookTimeout: 30_000,
     pool: 'forks',

@@ -34,6 +34,13 @@ export const ConfigSchema = z.object({
       .regex(/^rediss?:\/\//, 'must start with redis:// or rediss://')
       .optional(),
   ),
+  DATABASE_URL: optionalString.pipe(
+    z
+      .string()
+      .regex(/^postgres(ql)?:\/\//, 'must start with postgres:// or postgresql://')
+      .optional(),
+  ),
+  TRADEWIRE_PG_POOL_SIZE: positiveInt(10),
   TRADEWIRE_QUEUE_PREFIX: z
     .string()
     .regex(/^[\w-]+$/, 'letters, digits, _ and - only')
@@ -99,6 +106,9 @@ export type RawConfig = z.infer<typeof ConfigSchema>;
 export interface Config {
   dataDir: string;
   redisUrl: string | undefined;
+  /** PostgreSQL store (shared by every process) instead of the embedded SQLite file. */
+  databaseUrl: string | undefined;
+  pgPoolSize: number;
   queuePrefix: string;
   llm: {
     apiKey: string | undefined;
@@ -198,6 +208,8 @@ export function loadConfig(env: Record<string, string | undefined> = readEnv()):
   return {
     dataDir: resolve(c.TRADEWIRE_DATA_DIR),
     redisUrl: c.REDIS_URL,
+    databaseUrl: c.DATABASE_URL,
+    pgPoolSize: c.TRADEWIRE_PG_POOL_SIZE,
     queuePrefix: c.TRADEWIRE_QUEUE_PREFIX,
     llm: {
       apiKey: c.OPENAI_API_KEY,

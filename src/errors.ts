@@ -51,7 +51,8 @@ export type ErrorCode =
   | 'feed/not-found'
   | 'feed/invalid'
   | 'store/bad-query'
-  | 'store/contention';
+  | 'store/contention'
+  | 'store/unavailable';
 
 export class TradewireError extends Error {
   readonly code: ErrorCode;

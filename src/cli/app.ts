@@ -14,6 +14,7 @@ import { QueueRuntime } from '../queue/runtime.ts';
 import { type PipelineDeps, startWorkers, type WorkerSet } from '../queue/workers.ts';
 import type { FeedStore } from '../store/feeds.ts';
 import { SqliteFeedStore } from '../store/sqlite/sqlite-feeds.ts';
+import { PostgresStore } from '../store/postgres/postgres-store.ts';
 import { SqliteStore } from '../store/sqlite/sqlite-store.ts';
 import type { Store } from '../store/store.ts';
 import type { UseCaseDeps } from '../usecases/deps.ts';
@@ -75,12 +76,19 @@ function renderer(
   return undefined;
 }
 
+/** DATABASE_URL selects the shared PostgreSQL store; otherwise the embedded SQLite file. */
+export function openStore(config: Config): Store {
+  return config.databaseUrl
+    ? new PostgresStore(config.databaseUrl, { poolSize: config.pgPoolSize })
+    : new SqliteStore(join(config.dataDir, 'tradewire.db'));
+}
+
 export function openApp(opts: AppOptions): App {
   const env = { ...(opts.env ?? readEnv()) };
   if (opts.dataDir) env.TRADEWIRE_DATA_DIR = opts.dataDir;
   const config = loadConfig(env);
   const log = createLogger(config.logLevel, { format: config.logFormat });
-  const store = new SqliteStore(join(config.dataDir, 'tradewire.db'));
+  const store = openStore(config);
   const feeds = new SqliteFeedStore(join(config.dataDir, 'tradewire.db'));
   let runtime: Promise<QueueRuntime> | null = null;
   let llmRedis: Promise<Redis> | null = null;

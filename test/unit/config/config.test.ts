@@ -36,4 +36,13 @@ describe('loadConfig', () => {
     expect(lines.some((l) => l.includes('TRADEWIRE_LLM_RPM'))).toBe(true);
     expect(e.hint).toContain('.env.example');
   });
+
+  it('selects PostgreSQL by DATABASE_URL (SQLite when unset) and rejects other schemes', () => {
+    expect(loadConfig({}).databaseUrl).toBeUndefined();
+    expect(loadConfig({ DATABASE_URL: 'postgres://tw@127.0.0.1:5432/tw' })).toMatchObject({
+      databaseUrl: 'postgres://tw@127.0.0.1:5432/tw',
+      pgPoolSize: 10,
+    });
+    expect(() => loadConfig({ DATABASE_URL: 'mysql://x@y/z' })).toThrow(/DATABASE_URL.*postgres:\/\//);
+  });
 });
