@@ -1,19 +1,21 @@
 /**
- * One of several processes racing to ingest the same articles into one SQLite file:
- *   node --import tsx ingest-process.ts <dbFile> <inputs.json> <order: forward|reverse|interleaved>
+ * One of several processes racing to ingest the same articles into one store (a SQLite file, or a
+ * PostgreSQL database when the first argument is a postgres:// URL):
+ *   node --import tsx ingest-process.ts <dbFile|url> <inputs.json> <order: forward|reverse|interleaved>
  * Prints "ready", waits for a line on stdin, ingests (a few articles at a time), then prints one JSON
  * line: `{ results: IngestResult[] (in input order), stale: n }` (`stale`: writes the store refused).
  */
 import { readFileSync } from 'node:fs';
 import type { ArticleInput } from '../../../src/domain.ts';
 import { ingestArticle } from '../../../src/ingest/ingest-article.ts';
+import { PostgresStore } from '../../../src/store/postgres/postgres-store.ts';
 import { SqliteStore } from '../../../src/store/sqlite/sqlite-store.ts';
 import type { IngestResult, Store } from '../../../src/store/store.ts';
 
 const [file, inputsFile, order] = process.argv.slice(2);
 if (!file || !inputsFile) throw new Error('usage: ingest-process.ts <dbFile> <inputs.json> <order>');
 const inputs = JSON.parse(readFileSync(inputsFile, 'utf8')) as ArticleInput[];
-const sqlite = new SqliteStore(file);
+const sqlite: Store = file.startsWith('postgres://') ? new PostgresStore(file) : new SqliteStore(file);
 let stale = 0;
 const store: Store = Object.assign(Object.create(sqlite) as Store, {
   addArticle: async (...args: Parameters<Store['addArticle']>) => {
