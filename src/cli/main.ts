@@ -7,6 +7,8 @@ import type { App } from './app.ts';
 // `tradewire --help` starts fast; only the light registration helpers load eagerly.
 import { registerFeedCommands } from './commands/feeds.ts';
 import { registerScheduleCommands, registerWatchCommands } from './commands/manage.ts';
+// Type only (erased): run.ts itself loads inside its action.
+import type { Role } from './commands/run.ts';
 
 /**
  * `tradewire` — every command takes --data-dir; with --json, stdout carries exactly one JSON
@@ -196,8 +198,13 @@ export function buildProgram(): Command {
       .description(
         'run workers, digest schedules, the HTTP server and every adapter whose credentials are set',
       )
-      .option('--port <n>', 'HTTP port (default PORT or 3000)', (v) => Number.parseInt(v, 10)),
-  ).action(async (o: Common & { port?: number }) => {
+      .option('--port <n>', 'HTTP port (default PORT or 3000)', (v) => Number.parseInt(v, 10))
+      .addOption(
+        new Option('--role <role>', 'what this process runs (see README, "Running at scale")')
+          .choices(['all', 'worker', 'scheduler', 'adapters'] satisfies Role[])
+          .default('all'),
+      ),
+  ).action(async (o: Common & { port?: number; role: Role }) => {
     const { runService } = await import('./commands/run.ts');
     const stop = new AbortController();
     // Started through a wrapper (npx, a shell script) that was stopped without passing the signal on:
@@ -213,7 +220,12 @@ export function buildProgram(): Command {
     stop.signal.addEventListener('abort', () => clearInterval(orphaned), { once: true });
     await withApp(
       o,
-      (app) => runService(app, { ...(o.port !== undefined ? { port: o.port } : {}), signal: stop.signal }),
+      (app) =>
+        runService(app, {
+          ...(o.port !== undefined ? { port: o.port } : {}),
+          role: o.role,
+          signal: stop.signal,
+        }),
       () => stop.abort(),
     );
   });

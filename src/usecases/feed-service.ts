@@ -16,10 +16,13 @@ export async function startFeedPolling(
   rt: QueueRuntime,
   deps: UseCaseDeps,
   notify: (req: DeliveryRequest) => Promise<unknown>,
+  /** Process roles: the scheduler role syncs the schedulers, the worker role runs the worker. */
+  parts: { schedulers?: boolean; worker?: boolean } = {},
 ): Promise<{ close(): Promise<void> }> {
   const feeds = deps.feeds;
   if (!feeds) return { close: async () => {} };
-  await syncFeedSchedulers(rt, await feeds.listFeeds());
+  if (parts.schedulers !== false) await syncFeedSchedulers(rt, await feeds.listFeeds());
+  if (parts.worker === false) return { close: async () => {} };
   const { config } = deps;
   const fetcher = createSafeFetcher({ ...config.fetch, allowPrivate: config.allowPrivateUrls });
   const worker = startFeedWorker(

@@ -1,3 +1,4 @@
+import type { Server } from 'node:http';
 import type { HttpRoute, InboundConnection } from '../../platform/port.ts';
 import { syncDigestSchedulers } from '../../queue/digest-schedulers.ts';
 import { ASK_QUEUE, DIGEST_QUEUE, deliverQueue, INGEST_QUEUE, SUMMARISE_QUEUE } from '../../queue/names.ts';
@@ -10,14 +11,32 @@ import { FEEDS_QUEUE, startFeedPolling } from '../../usecases/feed-service.ts';
 import type { App } from '../app.ts';
 
 /**
- * `tradewire run`: pipeline workers, delivery workers for every platform whose credentials are set,
- * digest schedulers, the HTTP server with every platform's inbound routes, and their long-lived
- * connections (Socket Mode, the Discord gateway). Resolves when a signal asks it to stop.
+ * Process roles, so a deployment runs N workers, one scheduler and one adapter process per platform:
+ * - `worker`: the pipeline workers (ingest, summarise, digest, ask, feeds) and delivery workers for every
+ *   platform whose credentials are set;
+ * - `scheduler`: syncs the digest and feed job schedulers (they live in Redis; any worker runs the
+ *   jobs);
+ * - `adapters`: the platforms' inbound connections (Socket Mode, the Discord gateway) and the HTTP
+ *   server (their routes, /health, /metrics);
+ * - `all` (default): everything, in one process.
+ * Roles share nothing in memory: every lock, lease, dedupe and cursor is in Redis or the store.
  */
-export async function runService(app: App, opts: { port?: number; signal: AbortSignal }): Promise<void> {
+export const ROLES = ['all', 'worker', 'scheduler', 'adapters'] as const;
+export type Role = (typeof ROLES)[number];
+
+/**
+ * `tradewire run`: the parts of the service `role` names (see ROLES). Resolves when a signal asks it
+ * to stop.
+ */
+export async function runService(
+  app: App,
+  opts: { port?: number; signal: AbortSignal; role?: Role },
+): Promise<void> {
+  const role = opts.role ?? 'all';
+  const has = (r: Role) => role === 'all' || role === r;
   const rt = await app.queues();
-  await app.startWorkers();
-  await syncDigestSchedulers(rt, await app.store.listSchedules());
+  if (has('worker')) await app.startWorkers();
+  if (has('scheduler')) await syncDigestSchedulers(rt, await app.store.listSchedules());
   const names = app.platforms.names();
   const queues = [
     INGEST_QUEUE,
@@ -27,37 +46,49 @@ export async function runService(app: App, opts: { port?: number; signal: AbortS
     FEEDS_QUEUE,
     ...names.map(deliverQueue),
   ];
-  const feeds = await startFeedPolling(rt, app.deps, (req) =>
-    enqueueDeliveries(rt, app.pipelineDeps(), [req]),
+  const feeds = await startFeedPolling(
+    rt,
+    app.deps,
+    (req) => enqueueDeliveries(rt, app.pipelineDeps(), [req]),
+    {
+      schedulers: has('scheduler'),
+      worker: has('worker'),
+    },
   );
 
-  const handler = chatHandler(app.deps);
   const inbound: Array<{ name: string; conn: InboundConnection }> = [];
-  const routes = new Map<string, HttpRoute>();
-  if (app.config.ingestApiToken) routes.set(INGEST_PATH, ingestRoute(app.deps));
-  for (const p of app.platforms.all()) {
-    if (!p.connect) continue;
-    const conn = p.connect(handler, app.log);
-    for (const [path, route] of conn.routes) routes.set(path, route);
-    inbound.push({ name: p.name, conn });
+  let server: Server | null = null;
+  let port: number | null = null;
+  if (has('adapters')) {
+    const handler = chatHandler(app.deps);
+    const routes = new Map<string, HttpRoute>();
+    if (app.config.ingestApiToken) routes.set(INGEST_PATH, ingestRoute(app.deps));
+    for (const p of app.platforms.all()) {
+      if (!p.connect) continue;
+      const conn = p.connect(handler, app.log);
+      for (const [path, route] of conn.routes) routes.set(path, route);
+      inbound.push({ name: p.name, conn });
+    }
+    ({ server, port } = await startHttpServer(opts.port ?? app.config.port, {
+      log: app.log,
+      routes,
+      health: async () => {
+        const redis = await rt.ping();
+        const store = await app.store
+          .storyCount()
+          .then(() => true)
+          .catch(() => false);
+        return { redis, store };
+      },
+      metrics: () => renderMetrics(rt, app.store, queues),
+    }));
+    for (const { conn } of inbound) await conn.start();
   }
-  const { server, port } = await startHttpServer(opts.port ?? app.config.port, {
-    log: app.log,
-    routes,
-    health: async () => {
-      const redis = await rt.ping();
-      const store = await app.store
-        .storyCount()
-        .then(() => true)
-        .catch(() => false);
-      return { redis, store };
-    },
-    metrics: () => renderMetrics(rt, app.store, queues),
-  });
-  for (const { conn } of inbound) await conn.start();
   app.log.info('tradewire running', {
+    role,
     port,
     redis: rt.redisUrl,
+    store: app.config.databaseUrl ? 'postgres' : 'sqlite',
     platforms: names.join(','),
     inbound: inbound.map((i) => i.name).join(',') || 'none',
     llm: app.llm ? app.llm.model : 'offline',
@@ -68,5 +99,6 @@ export async function runService(app: App, opts: { port?: number; signal: AbortS
   });
   await Promise.allSettled(inbound.map(({ conn }) => conn.stop()));
   await feeds.close();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
+  const srv = server;
+  if (srv) await new Promise<void>((resolve) => srv.close(() => resolve()));
 }
