@@ -15,6 +15,7 @@ import type {
   CachedSummary,
   CandidateSnapshot,
   ClaimResult,
+  DeliveryClaim,
   DigestCursor,
   IngestResult,
   NewArticle,
@@ -166,6 +167,19 @@ export class PostgresStore implements Store {
     }));
   }
 
+  async requestResummary(storyId: string, promptVersion: string): Promise<number | null> {
+    // One statement: the row lock makes a second request wait for the first, then find nothing to do.
+    const [r] = await this.conn.query(
+      `UPDATE stories SET wanted_summary_version = wanted_summary_version + 1
+         WHERE id = $1 AND summary_version = wanted_summary_version
+           AND EXISTS (SELECT 1 FROM summaries m WHERE m.story_id = stories.id
+                         AND m.version = stories.summary_version AND m.prompt_version = $2)
+         RETURNING wanted_summary_version AS v`,
+      [storyId, promptVersion],
+    );
+    return r ? Number(r.v) : null;
+  }
+
   async claimSummary(
     storyId: string,
     leaseMs: number,
@@ -228,14 +242,7 @@ export class PostgresStore implements Store {
     return searchPassages(this.conn, q);
   }
 
-  claimDelivery(d: {
-    id: string;
-    channel: string;
-    kind: DeliveryKind;
-    storyIds: string[];
-    watchId?: string | null;
-    leaseMs: number;
-  }): Promise<ClaimResult> {
+  claimDelivery(d: DeliveryClaim): Promise<ClaimResult> {
     return this.conn.tx(async (c): Promise<ClaimResult> => {
       const ts = now();
       await c.query(
