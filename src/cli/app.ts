@@ -13,6 +13,7 @@ import { PlatformRegistry } from '../platform/registry.ts';
 import { QueueRuntime } from '../queue/runtime.ts';
 import { type PipelineDeps, startWorkers, type WorkerSet } from '../queue/workers.ts';
 import type { FeedStore } from '../store/feeds.ts';
+import { PostgresFeedStore } from '../store/postgres/postgres-feeds.ts';
 import { PostgresStore } from '../store/postgres/postgres-store.ts';
 import { SqliteFeedStore } from '../store/sqlite/sqlite-feeds.ts';
 import { SqliteStore } from '../store/sqlite/sqlite-store.ts';
@@ -83,13 +84,20 @@ export function openStore(config: Config): Store {
     : new SqliteStore(join(config.dataDir, 'tradewire.db'));
 }
 
+/** The feed store, in the same database as the main store. */
+export function openFeedStore(config: Config): FeedStore {
+  return config.databaseUrl
+    ? new PostgresFeedStore(config.databaseUrl)
+    : new SqliteFeedStore(join(config.dataDir, 'tradewire.db'));
+}
+
 export function openApp(opts: AppOptions): App {
   const env = { ...(opts.env ?? readEnv()) };
   if (opts.dataDir) env.TRADEWIRE_DATA_DIR = opts.dataDir;
   const config = loadConfig(env);
   const log = createLogger(config.logLevel, { format: config.logFormat });
   const store = openStore(config);
-  const feeds = new SqliteFeedStore(join(config.dataDir, 'tradewire.db'));
+  const feeds = openFeedStore(config);
   let runtime: Promise<QueueRuntime> | null = null;
   let llmRedis: Promise<Redis> | null = null;
   const llm = createLlm(

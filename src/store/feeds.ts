@@ -1,7 +1,8 @@
 /**
  * The feed store port: subscribed feeds, their polling state, and which items each has already
- * delivered to ingest. Its own aggregate, beside the main Store; SQLite implements it in
- * ./sqlite/sqlite-feeds.ts on the same database file.
+ * delivered to ingest. Its own aggregate, beside the main Store, in the same database: SQLite in
+ * ./sqlite/sqlite-feeds.ts, PostgreSQL in ./postgres/postgres-feeds.ts; both pass
+ * test/conformance/feed-store.ts.
  */
 
 export type FeedStatus = 'active' | 'disabled';

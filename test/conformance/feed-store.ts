@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { FeedStore, NewFeed } from '../../src/store/feeds.ts';
 
 /**
- * What every FeedStore implementation must do (SQLite now; a PostgreSQL adapter runs the same suite).
+ * What every FeedStore implementation must do (SQLite and PostgreSQL run the same suite).
  * `open` returns a fresh, empty store.
  */
 export function feedStoreConformance(name: string, open: () => Promise<FeedStore> | FeedStore): void {

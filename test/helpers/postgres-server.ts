@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { chmodSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -8,8 +8,21 @@ import { freePort } from '../../src/queue/private-redis.ts';
 
 const run = promisify(execFile);
 
-/** Debian's PostgreSQL 15 (apt-get install postgresql): not on PATH. TRADEWIRE_PG_BIN overrides. */
-export const PG_BIN = process.env.TRADEWIRE_PG_BIN ?? '/usr/lib/postgresql/15/bin';
+/**
+ * Debian's PostgreSQL (apt-get install postgresql) keeps its binaries off PATH, in
+ * /usr/lib/postgresql/<major>/bin: the newest major installed. TRADEWIRE_PG_BIN overrides.
+ */
+export const PG_BIN = process.env.TRADEWIRE_PG_BIN ?? debianPgBin();
+
+function debianPgBin(): string {
+  const root = '/usr/lib/postgresql';
+  const majors = existsSync(root)
+    ? readdirSync(root)
+        .filter((d) => /^\d+$/.test(d) && existsSync(join(root, d, 'bin', 'initdb')))
+        .sort((a, b) => Number(b) - Number(a))
+    : [];
+  return join(root, majors[0] ?? '15', 'bin');
+}
 
 /** Why PostgreSQL tests cannot run here, or null when they can. */
 export function postgresUnavailable(): string | null {
@@ -77,7 +90,9 @@ export async function createTestDatabase(baseUrl: string, label: string): Promis
   const c = new pg.Client({ connectionString: baseUrl });
   await c.connect();
   try {
-    await c.query(`CREATE DATABASE ${name} STRATEGY = FILE_COPY`);
+    // FILE_COPY (PostgreSQL 15+) is much faster than WAL_LOG for a tiny template.
+    const v = Number((await c.query('SHOW server_version_num')).rows[0].server_version_num);
+    await c.query(`CREATE DATABASE ${name}${v >= 150_000 ? ' STRATEGY = FILE_COPY' : ''}`);
   } finally {
     await c.end();
   }

@@ -150,6 +150,38 @@ const MIGRATIONS: string[] = [
     updated_at TEXT NOT NULL
   );
   `,
+  // Feeds (src/store/feeds.ts): subscriptions, poll state, and items already handed to ingest.
+  `
+  CREATE TABLE feeds (
+    id TEXT PRIMARY KEY,
+    url TEXT NOT NULL,
+    channel TEXT,
+    every_ms BIGINT NOT NULL,
+    status TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    created_by TEXT,
+    title TEXT,
+    etag TEXT,
+    last_modified TEXT,
+    body_hash TEXT,
+    last_polled_at TEXT,
+    last_success_at TEXT,
+    last_error TEXT,
+    last_error_at TEXT,
+    failures INTEGER NOT NULL DEFAULT 0,
+    retry_at TEXT,
+    disabled_at TEXT,
+    items_ingested INTEGER NOT NULL DEFAULT 0
+  );
+
+  CREATE TABLE feed_items (
+    feed_id TEXT NOT NULL,
+    item_key TEXT NOT NULL,
+    seen_at TEXT NOT NULL,
+    PRIMARY KEY (feed_id, item_key)
+  );
+  CREATE INDEX feed_items_seen ON feed_items(feed_id, seen_at);
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
