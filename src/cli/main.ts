@@ -167,6 +167,8 @@ export function buildProgram(): Command {
     const { resetDemoDir, runDemo } = await import('./commands/demo.ts');
     const dataDir = resolve(o.dataDir ?? process.env.TRADEWIRE_DATA_DIR ?? './data', 'demo');
     await resetDemoDir(dataDir);
+    // The demo's transcript is the point; per-job info lines would bury it (set the level to see them).
+    process.env.TRADEWIRE_LOG_LEVEL ??= 'warn';
     const out = o.json ? process.stderr : process.stdout;
     const report = await withApp({ ...o, dataDir }, (app) => runDemo(app, demoAsk, out));
     print(o, report, `demo data in ${report.dataDir}; channel file ${report.channelFile}`);
