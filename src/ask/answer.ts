@@ -5,6 +5,7 @@ import { escapeAttr, escapeData } from '../llm/prompt-data.ts';
 import { loadPrompt } from '../llm/prompts.ts';
 import type { Logger } from '../log.ts';
 import type { AnswerCitation } from '../messages.ts';
+import { withArticleContext } from '../search/article-context.ts';
 import { questionTerms, textKeys } from '../search/question-terms.ts';
 import { retrieve } from '../search/retrieve.ts';
 import type { Passage, Store } from '../store/store.ts';
@@ -93,8 +94,11 @@ export async function answerQuestion(deps: AnswerDeps, q: AskQuestion): Promise<
     }
   }
   if (!result) {
-    const offline = answerOffline(question, passages, { extraTerms: ctx.extraTerms, extraWeight });
-    const citations = offline.citations.map((c) => toCitation(c.n, passages[c.passageIndex]!, c.quote));
+    // The extractive answerer reads the best-ranked articles whole (the figure is often a paragraph
+    // below the passage that matched the question's names).
+    const read = await withArticleContext(deps.store, passages);
+    const offline = answerOffline(question, read, { extraTerms: ctx.extraTerms, extraWeight });
+    const citations = offline.citations.map((c) => toCitation(c.n, read[c.passageIndex]!, c.quote));
     result = finish(question, offline.answer, offline.grounded, 'offline', citations);
     if (offline.abstainedBecause) result.abstainedBecause = offline.abstainedBecause;
   }
