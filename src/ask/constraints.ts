@@ -152,6 +152,11 @@ function periodProblem(c: QuestionConstraints, e: Evidence): string | null {
         (y === publishedYear - 1 && /\b(?:last year|a year (?:ago|earlier)|previous year)\b/i.test(text));
       if (!ok) return `the question asks about ${y}; the closest source does not report that year`;
     }
+    // A sentence that dates its own figure to other years reports those years, not the one asked.
+    const own = yearsIn(e.sentence);
+    const relative = /\b(?:this|last|next) year\b/i.test(e.sentence);
+    if (own.size > 0 && !relative && !c.years.some((y) => own.has(y)))
+      return `the question asks about ${c.years.join(', ')}; the closest source reports ${[...own].join(', ')}`;
   }
   return null;
 }

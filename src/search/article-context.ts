@@ -12,9 +12,9 @@ import { chunkPassages } from './passages.ts';
 
 export const ARTICLE_CONTEXT_DEFAULTS = {
   /** Distinct articles, best-ranked first, that are read in full. */
-  articles: 3,
+  articles: 5,
   /** Most passages added in all. */
-  maxAdded: 12,
+  maxAdded: 20,
   /** An added passage's score as a share of its article's best retrieved passage. */
   scoreShare: 0.9,
 } as const;

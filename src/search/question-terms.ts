@@ -129,6 +129,8 @@ export function questionTerms(text: string): QuestionTerm[] {
       !capitalised(i - 1) &&
       !capitalised(i + 2) &&
       !isStop(tok.lower) &&
+      // "Taiwan's Council": an owner and what it owns, two terms, not one name.
+      !/['’]s$/.test(tok.raw) &&
       !(isAlias(tok.lower) && isAlias(next.lower)) &&
       !CALENDAR.test(tok.lower) &&
       !CALENDAR.test(next.lower)
