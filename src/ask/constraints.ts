@@ -1,6 +1,6 @@
 import { type QuestionTerm, questionTerms, termKey, textKeys } from '../search/question-terms.ts';
 import { CAPITAL, DATE, hasDate, NAME_RUN, newFigures, type QuestionType, questionTypes } from './cues.ts';
-import { describeSpan, type MonthSpan, monthSpans, sameSpan, yearsIn } from './periods.ts';
+import { describeSpan, type MonthSpan, monthSpans, sameSpan, yearsIn } from '../text/periods.ts';
 import { PRODUCT_SYNONYMS, PRODUCT_WORDS } from './products.ts';
 
 /**
@@ -58,6 +58,9 @@ president chairman office bureau institute association federation union court tr
     .filter(Boolean)
     .map((w) => termKey(w)),
 );
+/** A year named as the base of a comparison ("from 17.48 billion in 1985", "against … 1986"). */
+const COMPARED_YEAR =
+  /\b(?:against|from|compared (?:with|to)|versus|vs|than|over)\b[^.;]{0,40}?\b(?:19[5-9]\d|20\d\d)\b/gi;
 /** A measure is asked for when it heads the question ("how large was France's trade deficit"). */
 const askedMeasure = (m: string) =>
   new RegExp(`\\b(?:what|which|how \\w+)\\s+(?:[\\w'’-]+\\s+){0,4}?${m}s?\\b`, 'i');
@@ -153,7 +156,8 @@ function periodProblem(c: QuestionConstraints, e: Evidence): string | null {
       if (!ok) return `the question asks about ${y}; the closest source does not report that year`;
     }
     // A sentence that dates its own figure to other years reports those years, not the one asked.
-    const own = yearsIn(e.sentence);
+    // ("… 110 mln dlrs against 295 mln in February 1986": the year after "against" is the comparison).
+    const own = yearsIn(e.sentence.replace(COMPARED_YEAR, ' '));
     const relative = /\b(?:this|last|next) year\b/i.test(e.sentence);
     if (own.size > 0 && !relative && !c.years.some((y) => own.has(y)))
       return `the question asks about ${c.years.join(', ')}; the closest source reports ${[...own].join(', ')}`;

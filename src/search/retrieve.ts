@@ -2,6 +2,7 @@ import { isTradewireError } from '../errors.ts';
 import type { Llm } from '../llm/client.ts';
 import type { Logger } from '../log.ts';
 import type { Passage, PassageQuery, Store } from '../store/store.ts';
+import { withPeriodTerms } from './period-terms.ts';
 import { type QuestionTerm, questionTerms } from './question-terms.ts';
 import { type SearchTier, searchTiers } from './search-tiers.ts';
 
@@ -64,7 +65,7 @@ export async function retrieve(
   const limit = Math.max(1, Math.floor(opts.limit ?? RETRIEVE_DEFAULTS.limit));
   const perStory = Math.max(1, Math.floor(opts.perStory ?? RETRIEVE_DEFAULTS.perStory));
   const extraWeight = opts.extraWeight ?? RETRIEVE_DEFAULTS.extraWeight;
-  const main = questionTerms(question);
+  const main = withPeriodTerms(question, questionTerms(question));
   const mainKeys = new Set(main.map((t) => t.key));
   const extra: QuestionTerm[] = (opts.extraTerms ?? [])
     .flatMap((t) => questionTerms(t))
