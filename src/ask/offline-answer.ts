@@ -1,5 +1,7 @@
 import { type QuestionTerm, questionTerms, textKeys } from '../search/question-terms.ts';
 import type { Passage } from '../store/store.ts';
+import { periodKey, withPeriodTerms } from '../search/period-terms.ts';
+import { monthSpans } from '../text/periods.ts';
 import { splitSentences } from '../text/sentences.ts';
 import {
   type AbstainReason,
@@ -86,15 +88,18 @@ export function answerOffline(
   if (primary.length === 0 || passages.length === 0) return notFound();
 
   const constraints = questionConstraints(question, primary);
+  // Scored with its period as one term, met by any wording of it ("first quarter" for January-March).
+  const periodTerms = withPeriodTerms(question, primary);
   const extraWeight = EXTRA_SCALE * (opts.extraWeight ?? 0.3);
-  const scored = scoreSentences(passages, primary, secondary, constraints, extraWeight);
+  const scored = scoreSentences(passages, periodTerms, secondary, constraints, extraWeight);
   return decide(scored, constraints, passages);
 }
 
 /** Every sentence of `passages` scored against `question`, best first (for inspection and tests). */
 export function rankEvidence(question: string, passages: readonly Passage[]): Scored[] {
   const terms = questionTerms(question);
-  return scoreSentences(passages, terms, [], questionConstraints(question, terms), 0);
+  const constraints = questionConstraints(question, terms);
+  return scoreSentences(passages, withPeriodTerms(question, terms), [], constraints, 0);
 }
 
 function decide(
@@ -171,6 +176,9 @@ function scoreSentences(
   for (const p of passages) {
     const keys = byArticle.get(p.articleId) ?? new Set<string>();
     for (const k of contextKeysOf(p.text, p.title)) keys.add(k);
+    for (const k of periodKeys(`${p.title}\n${p.text}`)) keys.add(k);
+    // A wire story of 1987 is about 1987 unless it says otherwise.
+    keys.add(p.published.slice(0, 4));
     byArticle.set(p.articleId, keys);
   }
   passages.forEach((p, passageIndex) => {
@@ -178,6 +186,7 @@ function scoreSentences(
     const prior = Math.max(0, p.score) / topPrior;
     splitSentences(p.text).forEach((sentence, order) => {
       const keys = textKeys(sentence);
+      for (const k of periodKeys(sentence)) keys.add(k);
       const coverage = cover(primary, keys, contextKeys, weightOf);
       if (coverage === 0) return;
       const extraCoverage = secondary.length > 0 ? cover(secondary, keys, contextKeys, () => 1) : 0;
@@ -258,6 +267,11 @@ function cover(
     hit += keys.has(t.key) ? w : contextKeys.has(t.key) ? CONTEXT_CREDIT * w : 0;
   }
   return total === 0 ? 0 : hit / total;
+}
+
+/** Keys of the periods a text names, matching the period terms of withPeriodTerms. */
+function periodKeys(text: string): string[] {
+  return monthSpans(text).map(periodKey);
 }
 
 function jaccard(a: Set<string>, b: Set<string>): number {

@@ -16,6 +16,9 @@ jan feb mar apr jun jul aug sep sept oct nov dec quarter quarters qtr half month
 const PERIOD_KEYS: ReadonlySet<string> = new Set(PERIOD_WORDS.split(/\s+/).filter(Boolean).map(termKey));
 const ORDINAL_BEFORE_PERIOD = /\b(first|second|third|fourth|final|last|1st|2nd|3rd|4th)[ -](?:quarter|qtr|half|\w+ months)\b/gi;
 
+/** The key of a period term ("period:1-3"), also what the answerer adds for a sentence naming it. */
+export const periodKey = (s: MonthSpan): string => `period:${s.from}-${s.to}`;
+
 /** Phrases that name the span (lower case, words only). */
 export function periodForms(s: MonthSpan): string[] {
   const names = describeSpan(s).toLowerCase().split('–');
@@ -45,8 +48,8 @@ export function withPeriodTerms(question: string, terms: readonly QuestionTerm[]
     }
     if (placed) continue;
     placed = true;
-    for (const s of spans) out.push({ key: `period:${s.from}-${s.to}`, forms: periodForms(s), entity: false });
+    for (const s of spans) out.push({ key: periodKey(s), forms: periodForms(s), entity: false });
   }
-  if (!placed) for (const s of spans) out.push({ key: `period:${s.from}-${s.to}`, forms: periodForms(s), entity: false });
+  if (!placed) for (const s of spans) out.push({ key: periodKey(s), forms: periodForms(s), entity: false });
   return out;
 }
