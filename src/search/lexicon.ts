@@ -57,8 +57,10 @@ export const SEARCH_FORMS: Readonly<Record<string, readonly string[]>> = {
   eu: ['eu', 'ec', 'european union', 'european commission', 'european community', 'brussels'],
 };
 
-/** Irregular verb forms Porter stemming cannot join to their base ("spoke" ≠ "speak"). */
+/** Irregular verb forms Porter stemming cannot join to their base ("spoke" ≠ "speak"), and words news uses for one another. */
 export const IRREGULAR: readonly (readonly string[])[] = [
+  ['negotiations', 'negotiation', 'negotiate', 'negotiated', 'talks'],
+  ['appoint', 'appointed', 'choose', 'chose', 'chosen', 'select', 'selected', 'nominate', 'nominated'],
   ['speak', 'spoke', 'spoken'],
   ['meet', 'met'],
   ['buy', 'bought'],
@@ -76,7 +78,6 @@ export const IRREGULAR: readonly (readonly string[])[] = [
   ['lead', 'led'],
   ['keep', 'kept'],
   ['begin', 'began', 'begun'],
-  ['choose', 'chose', 'chosen'],
   ['freeze', 'froze', 'frozen'],
   ['write', 'wrote', 'written'],
 ];
