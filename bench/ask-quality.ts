@@ -61,7 +61,12 @@ const dir = mkdtempSync(join(tmpdir(), 'tradewire-ask-quality-'));
 const storeFile = flag('--store') ?? join(dir, 'ask.sqlite');
 const reuse = existsSync(storeFile);
 
-/** The dev records as ingest input: `{url, source, title, published, body}` (ask-reuters-dev.md, step 1). */
+/**
+ * The dev records as ingest input: `{url, source, title, published, body}` (ask-reuters-dev.md, step 1).
+ * The scoring rules ingest every record, headline-only briefs included; ingest rejects an article
+ * without body text (a title alone is not an article for real input), so a brief's headline is
+ * given as its text here: the briefs stay in the corpus as the distractors they are.
+ */
 async function writeArticles(file: string): Promise<number> {
   const lines: string[] = [];
   const rl = createInterface({ input: createReadStream(corpus), crlfDelay: Number.POSITIVE_INFINITY });
@@ -74,7 +79,7 @@ async function writeArticles(file: string): Promise<number> {
         source: 'Reuters',
         title: r.title ?? '',
         published: r.date,
-        body: r.body ?? '',
+        body: r.body?.trim() ? r.body : (r.title ?? ''),
       }),
     );
   }

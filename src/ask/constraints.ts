@@ -1,6 +1,6 @@
 import { type QuestionTerm, questionTerms, termKey, textKeys } from '../search/question-terms.ts';
-import { CAPITAL, DATE, hasDate, NAME_RUN, newFigures, type QuestionType, questionTypes } from './cues.ts';
 import { describeSpan, type MonthSpan, monthSpans, sameSpan, yearsIn } from '../text/periods.ts';
+import { CAPITAL, DATE, hasDate, NAME_RUN, newFigures, type QuestionType, questionTypes } from './cues.ts';
 import { PRODUCT_SYNONYMS, PRODUCT_WORDS } from './products.ts';
 
 /**
@@ -60,7 +60,7 @@ president chairman office bureau institute association federation union court tr
 );
 /** A year named as the base of a comparison ("from 17.48 billion in 1985", "against … 1986"). */
 const COMPARED_YEAR =
-  /\b(?:against|from|compared (?:with|to)|versus|vs|than|over)\b[^.;]{0,40}?\b(?:19[5-9]\d|20\d\d)\b/gi;
+  /\b(?:against|from|compared (?:with|to)|versus|vs|than|over)\b(?:[^.;]|\.(?=\d)){0,40}?\b(?:19[5-9]\d|20\d\d)\b/gi;
 /** A measure is asked for when it heads the question ("how large was France's trade deficit"). */
 const askedMeasure = (m: string) =>
   new RegExp(`\\b(?:what|which|how \\w+)\\s+(?:[\\w'’-]+\\s+){0,4}?${m}s?\\b`, 'i');

@@ -1,6 +1,6 @@
+import { periodKey, withPeriodTerms } from '../search/period-terms.ts';
 import { type QuestionTerm, questionTerms, textKeys } from '../search/question-terms.ts';
 import type { Passage } from '../store/store.ts';
-import { periodKey, withPeriodTerms } from '../search/period-terms.ts';
 import { monthSpans } from '../text/periods.ts';
 import { splitSentences } from '../text/sentences.ts';
 import {

@@ -14,7 +14,8 @@ const COUNT = ['', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight
 const PERIOD_WORDS = `january february march april may june july august september october november december
 jan feb mar apr jun jul aug sep sept oct nov dec quarter quarters qtr half months q1 q2 q3 q4 h1 h2`;
 const PERIOD_KEYS: ReadonlySet<string> = new Set(PERIOD_WORDS.split(/\s+/).filter(Boolean).map(termKey));
-const ORDINAL_BEFORE_PERIOD = /\b(first|second|third|fourth|final|last|1st|2nd|3rd|4th)[ -](?:quarter|qtr|half|\w+ months)\b/gi;
+const ORDINAL_BEFORE_PERIOD =
+  /\b(first|second|third|fourth|final|last|1st|2nd|3rd|4th)[ -](?:quarter|qtr|half|\w+ months)\b/gi;
 
 /** The key of a period term ("period:1-3"), also what the answerer adds for a sentence naming it. */
 export const periodKey = (s: MonthSpan): string => `period:${s.from}-${s.to}`;
@@ -30,7 +31,8 @@ export function periodForms(s: MonthSpan): string[] {
     if (q === 4) forms.push('final quarter', 'last quarter');
   }
   if (length === 6 && s.from % 6 === 1) forms.push(`${ORDINAL[(s.from + 5) / 6]} half`);
-  if (s.from === 1 && length > 1) forms.push(`first ${COUNT[length] ?? length} months`, `first ${length} months`);
+  if (s.from === 1 && length > 1)
+    forms.push(`first ${COUNT[length] ?? length} months`, `first ${length} months`);
   return [...new Set(forms)];
 }
 
@@ -38,7 +40,9 @@ export function periodForms(s: MonthSpan): string[] {
 export function withPeriodTerms(question: string, terms: readonly QuestionTerm[]): QuestionTerm[] {
   const spans = monthSpans(question).filter((s) => s.from !== s.to);
   if (spans.length === 0) return [...terms];
-  const ordinals = new Set([...question.matchAll(ORDINAL_BEFORE_PERIOD)].map((m) => termKey(m[1]!.toLowerCase())));
+  const ordinals = new Set(
+    [...question.matchAll(ORDINAL_BEFORE_PERIOD)].map((m) => termKey(m[1]!.toLowerCase())),
+  );
   const out: QuestionTerm[] = [];
   let placed = false;
   for (const t of terms) {

@@ -154,4 +154,37 @@ describe('answerOffline', () => {
     const r = answerOffline('What tariff will Canada impose on steel?', [low, high]);
     expect(r.citations[0]?.passageIndex).toBe(1);
   });
+
+  it('answers for a period the source words differently, and reads a comparison year as a comparison', () => {
+    const china = passage(
+      'China reports two-month trade deficit',
+      "China's trade deficit totalled 700 mln dlrs in the first two months of this year, figures showed. Exports rose 18 pct against the same period of 1986.",
+      { published: '1987-03-16T00:00:00Z' },
+    );
+    const r = answerOffline('What trade deficit did China run in January-February 1987?', [china]);
+    expect(r.grounded).toBe(true);
+    expect(r.answer).toContain('700 mln dlrs');
+    const coffee = passage(
+      'Brazil coffee earnings',
+      'Coffee earnings were down to 110 mln dlrs against 295 mln in February 1986, he added.',
+      { published: '1987-03-20T00:00:00Z' },
+    );
+    const c = answerOffline('How much did Brazil earn from coffee in February 1987?', [coffee]);
+    expect(c.grounded).toBe(true);
+    expect(c.answer).toContain('110 mln');
+  });
+
+  it('abstains when the sentence dates its figure to another year, and says which', () => {
+    const canada = passage(
+      'Canada trade',
+      'Canada said its merchandise trade surplus was pared to 10.13 billion dlrs in 1986 from 17.48 billion dlrs in 1985.',
+      { published: '1987-03-14T00:00:00Z' },
+    );
+    const r = answerOffline('What trade surplus did Canada post in 1987?', [canada]);
+    expect(r.grounded).toBe(false);
+    expect(r.abstainedBecause).toEqual({
+      constraint: 'period',
+      detail: 'the question asks about 1987; the closest source reports 1986',
+    });
+  });
 });

@@ -25,6 +25,22 @@ describe('questionTerms', () => {
     expect(questionTerms('Chinese steel').map((t) => t.key)).toEqual(['china', 'steel']);
   });
 
+  it('reads an owner and what it owns as two terms, not one name', () => {
+    const terms = questionTerms("What did Taiwan's Council of Agriculture expect?");
+    expect(terms.map((t) => [t.key, t.entity])).toEqual([
+      ['taiwan', true],
+      ['council', true],
+      ['agricultur', true],
+      ['expect', false],
+    ]);
+    expect(questionTerms('What did South Korea export?')[0]?.forms).toEqual(['south korea', 'south korean']);
+  });
+
+  it('folds words news uses for one another (talks = negotiations, chose = appointed)', () => {
+    expect(textKeys('trade talks')).toEqual(textKeys('trade negotiations'));
+    expect(textKeys('the Commission chose')).toEqual(textKeys('the Commission appointed'));
+  });
+
   it('keeps hyphenated compounds as one phrase but splits hyphenated names', () => {
     expect(questionTerms('the Japan-UK deal').map((t) => t.key)).toEqual(['japan', 'uk', 'deal']);
     expect(questionTerms('anti-dumping duties').map((t) => [t.key, t.forms])).toEqual([
