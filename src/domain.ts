@@ -30,14 +30,23 @@ export interface ArticleInput {
 
 export type IngestStatus = 'new' | 'duplicate' | 'joined-story';
 
+/**
+ * Trade instruments, one vocabulary for the offline classifier (the cues of src/stories/trade-cues.ts,
+ * which name the same instruments), the offline and LLM summaries and `instrument:` in watches.
+ */
 export const TRADE_INSTRUMENTS = [
   'tariff',
   'quota',
   'anti-dumping',
+  'safeguard',
   'export-control',
+  'import-ban',
   'sanction',
   'deal',
+  'wto',
   'subsidy',
+  'customs',
+  'trade-data',
 ] as const;
 export type TradeInstrument = (typeof TRADE_INSTRUMENTS)[number];
 
@@ -57,6 +66,11 @@ export interface Summary {
   instruments: TradeInstrument[];
   /** Sentences from the sources the summary rests on (verbatim). */
   sourceSentences: string[];
+  /**
+   * LLM summaries only: the model's 0..1 judgment that the story is trade news. Digests combine it
+   * with the classifier's score (src/stories/story-relevance.ts); absent from offline summaries.
+   */
+  relevance?: number;
 }
 
 export interface StoredSummary extends Summary {

@@ -20,9 +20,14 @@ export interface StoryItem {
 }
 
 export interface StoryWhy {
+  /** The relevance the digest filtered on (src/stories/story-relevance.ts). */
   tradeRelevance: number;
   /** Trade instruments (src/stories/trade-cues.ts) named in the articles, strongest first. */
   instruments: string[];
+  /** When the LLM judged relevance too: the classifier's score, the model's, and how they combined. */
+  classifierRelevance?: number;
+  llmRelevance?: number;
+  relevanceRule?: 'mean' | 'lower';
 }
 
 export interface DigestMessage {

@@ -32,7 +32,11 @@ function storyBlock(item: StoryItem, index?: number, why = false): string[] {
 /** Why a story is in the digest, so users can tune TRADEWIRE_MIN_RELEVANCE. */
 function whyLine(why: NonNullable<StoryItem['why']>): string {
   const instruments = why.instruments.length > 0 ? `; instruments: ${why.instruments.join(', ')}` : '';
-  return `Why: trade relevance ${why.tradeRelevance.toFixed(2)}${instruments}`;
+  const combined =
+    why.llmRelevance !== undefined && why.classifierRelevance !== undefined
+      ? ` (classifier ${why.classifierRelevance.toFixed(2)}, model ${why.llmRelevance.toFixed(2)}, ${why.relevanceRule === 'mean' ? 'averaged' : 'lower kept: no instrument named'})`
+      : '';
+  return `Why: trade relevance ${why.tradeRelevance.toFixed(2)}${combined}${instruments}`;
 }
 
 function answerText(m: AnswerMessage): string {

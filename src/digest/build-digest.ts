@@ -2,6 +2,7 @@ import type { Entities } from '../domain.ts';
 import type { DigestMessage, StoryItem, StoryWhy } from '../messages.ts';
 import type { Store, StorySource, StoryView } from '../store/store.ts';
 import { storyItem, storyWhy } from '../stories/story-item.ts';
+import { storyRelevance } from '../stories/story-relevance.ts';
 import { OFFLINE_SUMMARISER, offlineSummary } from '../summarise/summarise-story.ts';
 import { rankStories } from './rank.ts';
 
@@ -63,7 +64,7 @@ export function storyJson(view: StoryView): DigestStoryJson {
     instruments: s?.instruments ?? [],
     summarisedBy: s?.summarisedBy ?? OFFLINE_SUMMARISER,
     summaryStatus: s && s.version > 0 ? 'stored' : 'provisional',
-    tradeRelevance: view.story.tradeRelevance,
+    tradeRelevance: storyRelevance(view).value,
     why: storyWhy(view),
     sources: view.sources,
   };
@@ -79,7 +80,7 @@ export interface WindowQuery {
 /** Stories whose articles were published in [since, until), ranked; every one unless `limit` is given. */
 export async function digestForWindow(store: Store, q: WindowQuery): Promise<StoryView[]> {
   const views = (await store.storiesPublishedBetween(q.since, q.until)).filter(
-    (v) => v.story.tradeRelevance >= (q.minRelevance ?? 0),
+    (v) => storyRelevance(v).value >= (q.minRelevance ?? 0),
   );
   const ranked = rankStories(views, Date.parse(q.until));
   const picked = q.limit === undefined ? ranked : ranked.slice(0, q.limit);

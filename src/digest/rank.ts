@@ -1,4 +1,5 @@
 import type { StoryView } from '../store/store.ts';
+import { storyRelevance } from '../stories/story-relevance.ts';
 
 /**
  * Digest order: independent sources first (a story five outlets carry matters more than one
@@ -8,7 +9,7 @@ import type { StoryView } from '../store/store.ts';
 export function storyScore(view: StoryView, now: number): number {
   const sources = new Set(view.sources.map((s) => s.source.toLowerCase())).size;
   const ageDays = Math.max(0, (now - Date.parse(view.story.lastPublished)) / 86_400_000);
-  return Math.log2(1 + sources) * 2 - Math.min(ageDays, 30) * 0.5 + view.story.tradeRelevance;
+  return Math.log2(1 + sources) * 2 - Math.min(ageDays, 30) * 0.5 + storyRelevance(view).value;
 }
 
 export function rankStories(views: StoryView[], now = Date.now()): StoryView[] {

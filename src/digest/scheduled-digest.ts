@@ -2,6 +2,7 @@ import type { DeliveryRequest } from '../delivery/deliver.ts';
 import type { Schedule } from '../domain.ts';
 import type { StoryItem } from '../messages.ts';
 import type { Store, StoryView } from '../store/store.ts';
+import { storyRelevance } from '../stories/story-relevance.ts';
 import { type PreparedStory, prepareStory, testQuery } from '../watch/match.ts';
 import { matchableStory } from '../watch/match-watches.ts';
 import { parseQuery } from '../watch/query.ts';
@@ -56,7 +57,7 @@ function preparedFor(view: StoryView): PreparedStory {
 }
 
 function passes(view: StoryView, s: Schedule, query: ReturnType<typeof parseQuery> | null): boolean {
-  if (view.story.tradeRelevance < s.minRelevance) return false;
+  if (storyRelevance(view).value < s.minRelevance) return false;
   if (!query) return true;
   return testQuery(query, preparedFor(view));
 }

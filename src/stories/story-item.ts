@@ -1,6 +1,6 @@
 import type { StoryItem, StoryWhy } from '../messages.ts';
 import type { StoryView } from '../store/store.ts';
-import { relevanceReasons } from './relevance.ts';
+import { storyRelevance } from './story-relevance.ts';
 
 /** What every surface shows of a story; falls back to the lead article when no summary exists yet. */
 export function storyItem(view: StoryView): StoryItem {
@@ -17,11 +17,16 @@ export function storyItem(view: StoryView): StoryItem {
   };
 }
 
+const round = (x: number): number => Math.round(x * 1000) / 1000;
+
 /** Relevance and the instruments the articles themselves name (titles and verbatim source sentences). */
 export function storyWhy(view: StoryView): StoryWhy {
-  const text = [...view.sources.map((s) => s.title), ...(view.summary?.sourceSentences ?? [])].join('\n');
-  return {
-    tradeRelevance: Math.round(view.story.tradeRelevance * 1000) / 1000,
-    instruments: relevanceReasons(text),
-  };
+  const r = storyRelevance(view);
+  const why: StoryWhy = { tradeRelevance: round(r.value), instruments: r.instruments };
+  if (r.llm !== undefined && r.rule !== 'classifier') {
+    why.classifierRelevance = round(r.classifier);
+    why.llmRelevance = round(r.llm);
+    why.relevanceRule = r.rule;
+  }
+  return why;
 }

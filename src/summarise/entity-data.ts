@@ -102,6 +102,11 @@ anti-dumping: anti-?dumping|countervailing|dumping
 export-control: export[- ]controls?|entity list|licen[cs]e requirements?|export (?:bans?|restrictions?|curbs?|licen[cs]es?|blacklist)
 sanction: sanction(?:s|ed|ing)?|embargo(?:es|ed)?|asset freezes?|blacklist(?:ed)?
 deal: trade (?:deal|agreement|pact|accord|truce)s?|phase (?:one|1|two|2) (?:trade )?(?:deal|agreement)|free[- ]trade (?:agreement|area|deal|pact|zone)s?|ftas?|(?:bilateral|investment) (?:trade )?(?:treaty|agreement)
-subsidy: subsid(?:y|ies|ise[ds]?|ize[ds]?|ising|izing)|state aid`
+subsidy: subsid(?:y|ies|ise[ds]?|ize[ds]?|ising|izing)|state aid
+safeguard: safeguards?(?! (?:of|for) (?:children|data|privacy))
+import-ban: import bans?|bann?(?:ed|ing|s)? imports?|halts? imports|suspended imports
+wto: wto|world trade organi[sz]ation|gatt
+customs: rules of origin|customs (?:agency|authorities|checks|union|clearance)|origin checks|transshipw*
+trade-data: trade (?:surplus(?:es)?|deficits?|balances?|gaps?|figures|data)|current account`
     .split('\n')
     .map((line) => line.split(': ') as [TradeInstrument, string]);

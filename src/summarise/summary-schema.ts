@@ -32,6 +32,14 @@ const SummaryOutputSchema = z.object({
     .array(z.string().meta({ enum: [...TRADE_INSTRUMENTS] }))
     .describe('Trade instruments the story is about, from the fixed list only.'),
   sourceSentences: list.describe('Sentences copied verbatim from the articles that the summary relies on.'),
+  // Lenient on range (clamped to 0..1); a reply without it is read as "no judgment" (the classifier decides).
+  // The range is in the description, not `minimum`/`maximum` keywords, which not every strict mode accepts.
+  relevance: z
+    .number()
+    .optional()
+    .describe(
+      'How clearly the story is international trade news: a number from 0 (not at all) to 1 (clearly).',
+    ),
 });
 
 function clean(values: string[], max = Number.POSITIVE_INFINITY): string[] {
@@ -91,5 +99,11 @@ export const SummarySchema: z.ZodType<Summary> = SummaryOutputSchema.transform((
     },
     instruments: normaliseInstruments(raw.instruments),
     sourceSentences: clean(raw.sourceSentences, SOURCE_SENTENCES_MAX),
+    ...(raw.relevance === undefined ? {} : { relevance: clampRelevance(raw.relevance) }),
   };
 });
+
+/** 0..1, rounded to three places; out-of-range values are clamped (the fix is obvious). */
+export function clampRelevance(value: number): number {
+  return Math.round(Math.min(1, Math.max(0, value)) * 1000) / 1000;
+}

@@ -48,6 +48,11 @@ const SYNONYMS: Readonly<Record<TradeInstrument, readonly string[]>> = {
     'accord',
   ],
   subsidy: ['subsidy', 'subsidies', 'subsidise', 'subsidize', 'state-aid'],
+  safeguard: ['safeguard', 'safeguards', 'safeguard-duty', 'safeguard-duties'],
+  'import-ban': ['import-ban', 'import-bans', 'ban-on-imports'],
+  wto: ['wto', 'world-trade-organization', 'world-trade-organisation', 'gatt', 'trade-dispute'],
+  customs: ['customs', 'rules-of-origin', 'transshipment'],
+  'trade-data': ['trade-data', 'trade-balance', 'trade-surplus', 'trade-deficit', 'trade-figures'],
 };
 
 const BY_NAME: ReadonlyMap<string, TradeInstrument> = (() => {

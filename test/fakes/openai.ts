@@ -342,5 +342,6 @@ export function defaultResponder(body: ChatRequestBody): string {
     entities: { countries: ['us', 'CN'], people: [], organisations: ['World Trade Organization'] },
     instruments: ['tariff'],
     sourceSentences: [first],
+    relevance: 0.9,
   });
 }

@@ -72,12 +72,13 @@ describe('summariseWithLlm against a fake OpenAI server', () => {
         schema: { type: 'object', additionalProperties: false },
       },
     });
-    expect(result.promptVersion).toBe('summarise-2026-11-27.1');
+    expect(result.promptVersion).toBe('summarise-2026-12-03.1');
     expect(result.summary.headline).toBe(
       'The United States raised tariffs on Chinese steel to 50% on Monday.',
     );
     expect(result.summary.entities.countries).toEqual(['US', 'CN']);
     expect(result.summary.instruments).toEqual(['tariff']);
+    expect(result.summary.relevance).toBe(0.9);
     expect(result.summary.sourceSentences).toEqual([
       'The United States raised tariffs on Chinese steel to 50% on Monday.',
     ]);

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { TRADE_INSTRUMENTS } from '../../../src/domain.ts';
 import { jsonSchemaResponseFormat } from '../../../src/llm/json-schema.ts';
 import { escapeData } from '../../../src/llm/prompt-data.ts';
+import { TRADE_CUES } from '../../../src/stories/trade-cues.ts';
 import { fitBodies, INPUT_LIMITS, summaryCacheKey } from '../../../src/summarise/llm-summariser.ts';
 import { clampHeadline, HEADLINE_MAX, SummarySchema } from '../../../src/summarise/summary-schema.ts';
 
@@ -31,6 +33,20 @@ describe('SummarySchema', () => {
     expect(s.instruments).toEqual(['anti-dumping', 'tariff']);
   });
 
+  it('reads relevance as 0..1 (clamped, rounded), absent when the model gave none, and rejects non-numbers', () => {
+    expect(SummarySchema.parse({ ...valid, relevance: 0.8234 }).relevance).toBe(0.823);
+    expect(SummarySchema.parse({ ...valid, relevance: 1.7 }).relevance).toBe(1);
+    expect(SummarySchema.parse({ ...valid, relevance: -0.2 }).relevance).toBe(0);
+    expect('relevance' in SummarySchema.parse(valid)).toBe(false);
+    expect(SummarySchema.safeParse({ ...valid, relevance: 'high' }).success).toBe(false);
+  });
+
+  it('accepts every instrument of the offline classifier, and only those', () => {
+    const all = Object.keys(TRADE_CUES);
+    expect([...TRADE_INSTRUMENTS]).toEqual(all);
+    expect(SummarySchema.parse({ ...valid, instruments: [...all, 'tax-cut'] }).instruments).toEqual(all);
+  });
+
   it('rejects missing fields and empty text', () => {
     expect(SummarySchema.safeParse({ ...valid, headline: undefined }).success).toBe(false);
     expect(SummarySchema.safeParse({ ...valid, summary: '   ' }).success).toBe(false);
@@ -59,6 +75,7 @@ describe('SummarySchema', () => {
       'entities',
       'instruments',
       'sourceSentences',
+      'relevance',
     ]);
     expect(schema.properties.entities?.additionalProperties).toBe(false);
     expect(schema.properties.instruments?.items?.enum).toContain('export-control');
