@@ -11,7 +11,11 @@
  * Skips (exit 0) when ../shared is absent.
  *
  * Flags: --misses (list failing questions), --store FILE (reuse or create a store there; skips
- * ingest when it already exists), --out FILE (keep the answers as JSONL).
+ * ingest when it already exists), --out FILE (keep the answers as JSONL), --fake-llm (also run the
+ * LLM path — prompts/answer.md, numbered sources, citation checks — against test/fakes/openai.ts
+ * with a lexical stand-in model that cites the source sharing most words with the question: its
+ * citation figure shows the LLM path loses nothing between retrieval and cited articles; its
+ * abstention figures say nothing about a real model).
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { createReadStream, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -21,8 +25,10 @@ import { createInterface } from 'node:readline';
 import { type AnswerResult, answerQuestion } from '../src/ask/answer.ts';
 import { ingestArticle } from '../src/ingest/ingest-article.ts';
 import { readInputs } from '../src/ingest/read-inputs.ts';
+import { createLlm, type Llm } from '../src/llm/client.ts';
 import { silentLogger } from '../src/log.ts';
 import { SqliteStore } from '../src/store/sqlite/sqlite-store.ts';
+import { type ChatRequestBody, FakeOpenAI } from '../test/fakes/openai.ts';
 import { REPO, SHARED_DATA } from '../test/helpers/cli.ts';
 
 const INGEST_BATCH = 200;
@@ -124,7 +130,54 @@ function row(label: string, s: Scores): string {
   return `  ${label.padEnd(30)} hit@3 ${fmt(s.citationHit)}   contains ${fmt(s.answerHit)}   abstained ${fmt(s.abstainOk)}   wrongly abstained ${fmt(s.falseGrounded)}`;
 }
 
+const WORD = /[a-z0-9][a-z0-9.'-]*[a-z0-9]/g;
+const COMMON = new Set(
+  'what which when who whom whose how much many does did do the a an of in on for to from by with and or was were is are its it this that at as under over into about be been had has have'.split(
+    ' ',
+  ),
+);
+const wordsOf = (text: string): Set<string> =>
+  new Set((text.toLowerCase().match(WORD) ?? []).filter((w) => !COMMON.has(w)));
+
+/**
+ * The stand-in model: answers with the sentence sharing most words with the question and cites its
+ * source, then up to two more sources with the next-best sentences (as a model citing every source
+ * that reports the fact would).
+ */
+function lexicalModel(body: ChatRequestBody): string {
+  const user = body.messages?.find((m) => m.role === 'user')?.content ?? '';
+  const question = wordsOf(/<question>([\s\S]*?)<\/question>/.exec(user)?.[1] ?? '');
+  const ranked: { n: number; hits: number; sentence: string }[] = [];
+  for (const m of user.matchAll(/<source n="(\d+)"[^>]*>([\s\S]*?)<\/source>/g)) {
+    for (const sentence of (m[2] ?? '').split(/(?<=[.!?])\s+/)) {
+      let hits = 0;
+      for (const w of wordsOf(sentence)) if (question.has(w)) hits++;
+      if (hits > 0) ranked.push({ n: Number(m[1]), hits, sentence: sentence.trim() });
+    }
+  }
+  ranked.sort((a, b) => b.hits - a.hits || a.n - b.n);
+  const best = ranked[0];
+  if (!best) return JSON.stringify({ answer: 'The sources do not say.', citations: [], grounded: false });
+  const cited = [...new Set(ranked.map((r) => r.n))].slice(0, 3);
+  const marks = cited.map((n) => `[${n}]`).join('');
+  return JSON.stringify({ answer: `${best.sentence} ${marks}`, citations: cited, grounded: true });
+}
+
+async function askAll(items: QaItem[], llm: Llm | null): Promise<{ lines: string[]; ms: number }> {
+  const lines: string[] = [];
+  const t0 = performance.now();
+  for (const item of items) {
+    const out: AnswerResult = await answerQuestion(
+      { store, llm, log: silentLogger },
+      { question: item.question },
+    );
+    lines.push(JSON.stringify({ qid: item.qid, out }));
+  }
+  return { lines, ms: (performance.now() - t0) / items.length };
+}
+
 const store = new SqliteStore(storeFile);
+const fake = args.includes('--fake-llm') ? new FakeOpenAI().respondWith(lexicalModel) : null;
 try {
   if (reuse) console.log(`reusing store ${storeFile}`);
   else await ingestAll(store);
@@ -133,18 +186,29 @@ try {
     .split('\n')
     .filter((l) => l.trim());
   const items = qaLines.map((l) => JSON.parse(l) as QaItem);
-  const ours: string[] = [];
-  const t0 = performance.now();
-  for (const item of items) {
-    const out: AnswerResult = await answerQuestion(
-      { store, llm: null, log: silentLogger },
-      { question: item.question },
-    );
-    ours.push(JSON.stringify({ qid: item.qid, out }));
-  }
-  const askMs = (performance.now() - t0) / items.length;
+  const { lines: ours, ms: askMs } = await askAll(items, null);
   const oursFile = flag('--out') ?? join(dir, 'ours.jsonl');
   writeFileSync(oursFile, `${ours.join('\n')}\n`);
+  let fakeFile: string | null = null;
+  if (fake) {
+    const { url } = await fake.start();
+    const llm = createLlm({
+      baseURL: url,
+      model: 'fake-lexical',
+      timeoutMs: 10_000,
+      maxRetries: 0,
+      requestsPerMinute: 60_000,
+    });
+    const { lines } = await askAll(items, llm);
+    const byLlm = lines.filter((l) =>
+      (JSON.parse(l) as { out: AnswerResult }).out.answeredBy.startsWith('llm:'),
+    );
+    console.log(
+      `LLM path: ${byLlm.length} of ${lines.length} answered by the fake model (the rest fell back offline)`,
+    );
+    fakeFile = join(dir, 'fake-llm.jsonl');
+    writeFileSync(fakeFile, `${lines.join('\n')}\n`);
+  }
 
   const baseFile = join(dir, 'baseline.jsonl');
   execFileSync(process.execPath, [baselineScript, corpus, qaFile, baseFile], { cwd: REPO });
@@ -162,6 +226,7 @@ try {
     writeFileSync(sliceFile, `${qaLines.filter((_, i) => keep(i + 1)).join('\n')}\n`);
     console.log(`${label}:`);
     console.log(row('answerQuestion (offline)', score(sliceFile, oursFile)));
+    if (fakeFile) console.log(row('LLM path, fake lexical model', score(sliceFile, fakeFile)));
     console.log(row('baseline: paragraph BM25', score(sliceFile, baseFile)));
   }
   console.log(
@@ -169,6 +234,7 @@ try {
   );
   if (args.includes('--misses')) console.log(`\nmisses:\n${misses(qaFile, oursFile)}`);
 } finally {
+  await fake?.stop();
   await store.close();
   rmSync(dir, { recursive: true, force: true });
 }
