@@ -33,7 +33,9 @@ const PER_KEY = 64;
  *
  * Story sequence numbers are handed out under one more transaction-scoped advisory lock, taken last
  * (after the band locks, so no cycle): a digest reading "stories after seq N" must never see N+2
- * committed while N+1 is still in flight, which a plain SEQUENCE would allow.
+ * committed while N+1 is still in flight, which a plain SEQUENCE would allow. A new story's row is
+ * the transaction's last write (articles.story_id is a deferred foreign key), so every new-story
+ * writer holds that lock only for one insert and its commit.
  */
 export async function storyCandidates(
   conn: PgConnection,
@@ -123,14 +125,9 @@ export async function addArticle(
     let storyId: string;
     let summaryDue: boolean;
     if (decision.join === null) {
+      // The story row is written last (the articles' foreign key is checked at COMMIT), so the seq
+      // lock is held only for that insert and the commit, not for the article's rows and indexes.
       storyId = a.id;
-      await c.query('SELECT pg_advisory_xact_lock($1, $2)', [...STORY_SEQ_LOCK]);
-      await c.query(
-        `INSERT INTO stories (id, seq, first_published, last_published, created_at, updated_at, article_count,
-           source_count, trade_relevance)
-         VALUES ($1, (SELECT coalesce(max(seq), 0) + 1 FROM stories), $2, $2, $3, $3, 1, 1, $4)`,
-        [storyId, a.published, ts, a.tradeRelevance],
-      );
       summaryDue = true;
     } else {
       storyId = decision.join;
@@ -171,7 +168,15 @@ export async function addArticle(
         [a.passages, a.id, storyId, a.source, a.url, a.title, a.published],
       );
     }
-    if (decision.join !== null) {
+    if (decision.join === null) {
+      await c.query('SELECT pg_advisory_xact_lock($1, $2)', [...STORY_SEQ_LOCK]);
+      await c.query(
+        `INSERT INTO stories (id, seq, first_published, last_published, created_at, updated_at, article_count,
+           source_count, trade_relevance)
+         VALUES ($1, (SELECT coalesce(max(seq), 0) + 1 FROM stories), $2, $2, $3, $3, 1, 1, $4)`,
+        [storyId, a.published, ts, a.tradeRelevance],
+      );
+    } else {
       const joined = await one(
         `UPDATE stories SET
            first_published = least(first_published, $1), last_published = greatest(last_published, $1),

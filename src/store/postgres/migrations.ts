@@ -182,6 +182,11 @@ const MIGRATIONS: string[] = [
   );
   CREATE INDEX feed_items_seen ON feed_items(feed_id, seen_at);
   `,
+  // A new story's row is written last in its transaction (see article-writes.ts): the articles'
+  // reference to it is checked at COMMIT.
+  `
+  ALTER TABLE articles ALTER CONSTRAINT articles_story_id_fkey DEFERRABLE INITIALLY DEFERRED;
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
