@@ -7,6 +7,7 @@ import type {
   StoryCandidateRow,
   StoryDecision,
 } from '../articles.ts';
+import pg from 'pg';
 import type { PgConnection, Queryable, Row } from './connection.ts';
 
 type Window = { from: string; to: string };
@@ -34,8 +35,9 @@ const PER_KEY = 64;
  * Story sequence numbers are handed out under one more transaction-scoped advisory lock, taken last
  * (after the band locks, so no cycle): a digest reading "stories after seq N" must never see N+2
  * committed while N+1 is still in flight, which a plain SEQUENCE would allow. A new story's row is
- * the transaction's last write (articles.story_id is a deferred foreign key), so every new-story
- * writer holds that lock only for one insert and its commit.
+ * the transaction's last write (articles.story_id is a deferred foreign key), sent with the lock and
+ * COMMIT in one round trip, so a new-story writer holds that lock only for as long as the server
+ * takes to insert one row and commit.
  */
 export async function storyCandidates(
   conn: PgConnection,
@@ -102,7 +104,7 @@ export async function addArticle(
   const { decision, window } = placement;
   const seen = decision.join === null ? tokenIds(placement.token) : null;
   const keys = [...new Set(a.bandKeys)];
-  return conn.tx(async (c) => {
+  return conn.tx(async (c, commitWith) => {
     const one = async (sql: string, args: unknown[]) => (await c.query<Row>(sql, args)).rows[0];
     // The article's own id is locked too, so two writers of one id (with or without keys) serialise
     // and the second finds it a duplicate.
@@ -169,12 +171,16 @@ export async function addArticle(
       );
     }
     if (decision.join === null) {
-      await c.query('SELECT pg_advisory_xact_lock($1, $2)', [...STORY_SEQ_LOCK]);
-      await c.query(
-        `INSERT INTO stories (id, seq, first_published, last_published, created_at, updated_at, article_count,
+      // Lock, insert and COMMIT in one round trip (each statement of it reads its own snapshot, so
+      // max(seq) is read after the lock is held).
+      const lit = (v: string) => pg.escapeLiteral(v);
+      const relevance = Number.isFinite(a.tradeRelevance) ? Number(a.tradeRelevance) : 0;
+      await commitWith(
+        `SELECT pg_advisory_xact_lock(${STORY_SEQ_LOCK[0]}, ${STORY_SEQ_LOCK[1]});
+         INSERT INTO stories (id, seq, first_published, last_published, created_at, updated_at, article_count,
            source_count, trade_relevance)
-         VALUES ($1, (SELECT coalesce(max(seq), 0) + 1 FROM stories), $2, $2, $3, $3, 1, 1, $4)`,
-        [storyId, a.published, ts, a.tradeRelevance],
+         VALUES (${lit(storyId)}, (SELECT coalesce(max(seq), 0) + 1 FROM stories), ${lit(a.published)},
+           ${lit(a.published)}, ${lit(ts)}, ${lit(ts)}, 1, 1, ${relevance})`,
       );
     } else {
       const joined = await one(

@@ -36,14 +36,24 @@ export class PgConnection {
     return (await this.pool.query<T>(sql, args)).rows;
   }
 
-  async tx<T>(fn: (c: Queryable) => Promise<T>): Promise<T> {
+  /**
+   * `commitWith(sql)` ends the transaction early: it sends `sql` (no parameters: literals escaped
+   * with pg.escapeLiteral) and COMMIT in one round trip, so a lock taken in `sql` is held for no
+   * longer than the server needs — never across a wait for this process's busy event loop.
+   */
+  async tx<T>(fn: (c: Queryable, commitWith: (sql: string) => Promise<void>) => Promise<T>): Promise<T> {
     await this.migrated();
     const client = await this.pool.connect();
     try {
       await client.query('BEGIN');
+      let committed = false;
+      const commitWith = async (sql: string): Promise<void> => {
+        await client.query(`${sql};\nCOMMIT`);
+        committed = true;
+      };
       try {
-        const out = await fn(client);
-        await client.query('COMMIT');
+        const out = await fn(client, commitWith);
+        if (!committed) await client.query('COMMIT');
         return out;
       } catch (e) {
         await client.query('ROLLBACK').catch(() => {});
