@@ -1,3 +1,4 @@
+import pg from 'pg';
 import { TradewireError } from '../../errors.ts';
 import type {
   CandidateSnapshot,
@@ -7,7 +8,6 @@ import type {
   StoryCandidateRow,
   StoryDecision,
 } from '../articles.ts';
-import pg from 'pg';
 import type { PgConnection, Queryable, Row } from './connection.ts';
 
 type Window = { from: string; to: string };
