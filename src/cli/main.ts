@@ -200,7 +200,11 @@ export function buildProgram(): Command {
       .description(
         'run workers, digest schedules, the HTTP server and every adapter whose credentials are set',
       )
-      .option('--port <n>', 'HTTP port (default PORT or 3000)', (v) => Number.parseInt(v, 10))
+      .option(
+        '--port <n>',
+        'HTTP port (default PORT or 3000; a worker or scheduler serves /healthz and /metrics only when given one)',
+        (v) => Number.parseInt(v, 10),
+      )
       .addOption(
         new Option('--role <role>', 'what this process runs (see README, "Running at scale")')
           .choices(['all', 'worker', 'scheduler', 'adapters'] satisfies Role[])

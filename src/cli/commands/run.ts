@@ -19,7 +19,9 @@ import type { App } from '../app.ts';
  * - `adapters`: the platforms' inbound connections (Socket Mode, the Discord gateway) and the HTTP
  *   server (their routes, /health, /metrics);
  * - `all` (default): everything, in one process.
- * Roles share nothing in memory: every lock, lease, dedupe and cursor is in Redis or the store.
+ * Roles share nothing in memory: every lock, lease, dedupe and cursor is in Redis or the store, and
+ * the caches a process keeps (watches for 2 s, SQLite's band index) are rebuilt from the store. With
+ * `--port`, a worker or scheduler also serves its own /healthz and /metrics.
  */
 export const ROLES = ['all', 'worker', 'scheduler', 'adapters'] as const;
 export type Role = (typeof ROLES)[number];
@@ -59,15 +61,19 @@ export async function runService(
   const inbound: Array<{ name: string; conn: InboundConnection }> = [];
   let server: Server | null = null;
   let port: number | null = null;
-  if (has('adapters')) {
-    const handler = chatHandler(app.deps);
+  // The adapters role always serves HTTP (its routes, /healthz, /metrics); a worker or scheduler only
+  // when given --port, for its own /healthz and /metrics (counters live in each process).
+  if (has('adapters') || opts.port !== undefined) {
     const routes = new Map<string, HttpRoute>();
-    if (app.config.ingestApiToken) routes.set(INGEST_PATH, ingestRoute(app.deps));
-    for (const p of app.platforms.all()) {
-      if (!p.connect) continue;
-      const conn = p.connect(handler, app.log);
-      for (const [path, route] of conn.routes) routes.set(path, route);
-      inbound.push({ name: p.name, conn });
+    if (has('adapters')) {
+      const handler = chatHandler(app.deps);
+      if (app.config.ingestApiToken) routes.set(INGEST_PATH, ingestRoute(app.deps));
+      for (const p of app.platforms.all()) {
+        if (!p.connect) continue;
+        const conn = p.connect(handler, app.log);
+        for (const [path, route] of conn.routes) routes.set(path, route);
+        inbound.push({ name: p.name, conn });
+      }
     }
     ({ server, port } = await startHttpServer(opts.port ?? app.config.port, {
       log: app.log,
