@@ -96,8 +96,11 @@ for (const c of CONFIGS) {
   );
 }
 console.log(
-  `\nWhat it means: on ${availableParallelism()} cores the workers, PostgreSQL and Redis share the same CPUs, so ` +
-    'extra workers can only add what the cores had idle; the scaling from 1 to 3 workers here is a floor. With ' +
-    'more cores (or workers on other machines), throughput grows with workers until PostgreSQL (one ' +
-    'transaction per article, a serialised story-number lock held for one insert and commit) or Redis saturates.',
+  `\nWhat it means: on ${availableParallelism()} cores the workers, PostgreSQL and Redis share the same CPUs. ` +
+    'Per article a worker spends most of its time on CPU in Node (fingerprinting, grouping), and PostgreSQL ' +
+    'mostly waits for its clients (ClientRead in pg_stat_activity), so once the cores are full an extra worker ' +
+    'only adds contention: read the 1 -> 3 figures as a floor for this machine, not as the shape of the curve. ' +
+    'With a core or a machine per worker, throughput should grow with workers until PostgreSQL (one ' +
+    'transaction per article, a story-number lock held for one insert and its commit) or Redis saturates; ' +
+    'that is not measured here.',
 );
