@@ -64,6 +64,8 @@ function scalar(src: string, no: number): YamlValue {
       } else cur += ch;
     }
     parts.push(cur);
+    // A trailing comma is allowed.
+    if (parts.length > 1 && parts[parts.length - 1]!.trim() === '') parts.pop();
     return parts.map((p) => {
       const v = scalar(p, no);
       if (typeof v !== 'string') throw new YamlSubsetError(`line ${no}: only scalars in flow sequences`);
@@ -84,6 +86,22 @@ function entry(text: string): [string, string] | null {
   return [key, m[2] ?? ''];
 }
 
+/** True when `text` leaves a `[` open (outside quotes). */
+function open(text: string): boolean {
+  let depth = 0;
+  let quote: string | null = null;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i]!;
+    if (quote) {
+      if (ch === '\\' && quote === '"') i++;
+      else if (ch === quote) quote = null;
+    } else if (ch === '"' || ch === "'") quote = ch;
+    else if (ch === '[') depth++;
+    else if (ch === ']') depth--;
+  }
+  return depth > 0;
+}
+
 export function parseYamlSubset(src: string): YamlValue {
   const lines: Line[] = [];
   src.split('\n').forEach((raw, i) => {
@@ -93,8 +111,13 @@ export function parseYamlSubset(src: string): YamlValue {
     if (text.trim() === '') return;
     if (text.trim() === '---' || text.trim() === '...')
       throw new YamlSubsetError(`line ${no}: one document only`);
-    lines.push({ no, indent: text.length - text.trimStart().length, text: text.trim() });
+    const prev = lines[lines.length - 1];
+    // A flow sequence may span lines (formatters break long ones): continue the open one.
+    if (prev && open(prev.text)) prev.text = `${prev.text} ${text.trim()}`;
+    else lines.push({ no, indent: text.length - text.trimStart().length, text: text.trim() });
   });
+  const last = lines[lines.length - 1];
+  if (last && open(last.text)) throw new YamlSubsetError(`line ${last.no}: unclosed [`);
   let pos = 0;
 
   function block(indent: number): YamlValue {
@@ -113,7 +136,10 @@ export function parseYamlSubset(src: string): YamlValue {
         const next = lines[pos];
         // A sequence may sit at the key's own indentation (compose files do this).
         if (next && next.indent === indent && next.text.startsWith('- ')) out[key] = sequence(indent);
-        else out[key] = next && next.indent > indent ? block(next.indent) : null;
+        else if (next && next.indent > indent && next.text.startsWith('[')) {
+          pos++;
+          out[key] = scalar(next.text, next.no);
+        } else out[key] = next && next.indent > indent ? block(next.indent) : null;
       }
       void childIndent;
     };

@@ -155,6 +155,14 @@ describe('the YAML subset parser', () => {
     expect(() => parseYamlSubset('a: "open')).toThrow(/line 1: unterminated quote/);
   });
 
+  it('reads a flow sequence broken over lines, with a trailing comma, and refuses one left open', () => {
+    expect(parseYamlSubset('f:\n  [\n    "[1]",\n    g,\n  ]\nh: [x]\n')).toEqual({
+      f: ['[1]', 'g'],
+      h: ['x'],
+    });
+    expect(() => parseYamlSubset('a: [x,\n  y')).toThrow(/line 1: unclosed \[/);
+  });
+
   it('reads mappings, sequences at either indentation, quoted scalars and flow sequences', () => {
     expect(
       parseYamlSubset(
