@@ -12,7 +12,8 @@ export interface RequestLimiter {
  * GCRA (a token bucket kept as one "theoretical arrival time") in Redis, so every process that
  * shares the Redis shares the rate. Redis's clock is the only clock. Returns 0 when a token was
  * taken, else how many milliseconds to wait before asking again.
- * KEYS: tat, paused-until. ARGV: interval ms, burst tolerance ms.
+ * KEYS: tat, paused-until. ARGV: interval ms, burst tolerance ms (either may be fractional: 60000 / 90
+ * RPM; PX wants whole milliseconds, so expiries are rounded up).
  */
 const ACQUIRE = `
 local t = redis.call('TIME')
@@ -24,7 +25,7 @@ local tat = tonumber(redis.call('GET', KEYS[1]) or '0')
 if tat < now then tat = now end
 local wait = tat - tonumber(ARGV[2]) - now
 if wait > 0 then return wait end
-redis.call('SET', KEYS[1], tat + interval, 'PX', tat + interval - now + 1000)
+redis.call('SET', KEYS[1], tat + interval, 'PX', math.ceil(tat + interval - now + 1000))
 return 0
 `;
 
@@ -38,10 +39,10 @@ local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 local untilMs = now + tonumber(ARGV[1])
 local cur = tonumber(redis.call('GET', KEYS[2]) or '0')
-if untilMs > cur then redis.call('SET', KEYS[2], untilMs, 'PX', tonumber(ARGV[1]) + 1000) end
+if untilMs > cur then redis.call('SET', KEYS[2], untilMs, 'PX', math.ceil(tonumber(ARGV[1]) + 1000)) end
 local tat = tonumber(redis.call('GET', KEYS[1]) or '0')
 local floor = untilMs + tonumber(ARGV[2])
-if tat < floor then redis.call('SET', KEYS[1], floor, 'PX', floor - now + 1000) end
+if tat < floor then redis.call('SET', KEYS[1], floor, 'PX', math.ceil(floor - now + 1000)) end
 return 0
 `;
 
