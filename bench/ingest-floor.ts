@@ -7,8 +7,9 @@
  *     [--profile DIR]   # run the CLI under `node --cpu-prof --cpu-prof-dir DIR`
  *
  * first:    10k Reuters articles (bodies ≥ 200 chars) into an empty data dir.
- * backfill: the newer half into an empty dir (a first import), then the older half (months older)
- *           into it, then copies of all of them under new URLs; each rate is compared with the first.
+ * backfill: the newer half into an empty dir (a first import), then the older half, dated 180 days
+ *           earlier still so it is months behind the newest stored article, into it; then copies of
+ *           all of them under new URLs. Each rate is compared with the first import's.
  * Needs `npm run build` (dist/) first.
  */
 import { spawn } from 'node:child_process';
@@ -160,11 +161,21 @@ try {
     if (values.mode === 'backfill' || values.mode === 'all') {
       const byDate = [...recs].sort((a, b) => a.published.localeCompare(b.published));
       const half = Math.floor(byDate.length / 2);
-      const older = write(join(work, 'older.jsonl'), byDate.slice(0, half));
+      const shifted = byDate
+        .slice(0, half)
+        .map((r) => ({
+          ...r,
+          published: new Date(Date.parse(r.published) - 180 * 86_400_000).toISOString(),
+        }));
+      const older = write(join(work, 'older.jsonl'), shifted);
       const newer = write(join(work, 'newer.jsonl'), byDate.slice(half));
       const copies = write(
         join(work, 'copies.jsonl'),
-        recs.map((r) => ({ ...r, url: `${r.url}?copy=1`, source: 'wire-copy' })),
+        [...shifted, ...byDate.slice(half)].map((r) => ({
+          ...r,
+          url: `${r.url}?copy=1`,
+          source: 'wire-copy',
+        })),
       );
       const floor = await floorRate(all, work);
       const dir = mkdtempSync(join(work, 'backfill-'));

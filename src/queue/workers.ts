@@ -5,7 +5,8 @@ import { type DeliveryRequest, deliver, recordUndeliverable } from '../delivery/
 import { digestIntro } from '../digest/digest-intro.ts';
 import { buildScheduledDigest, type DigestDefaults } from '../digest/scheduled-digest.ts';
 import { TradewireError } from '../errors.ts';
-import { ingestArticle } from '../ingest/ingest-article.ts';
+import type { ArticleAnalyser } from '../ingest/analysis-pool.ts';
+import { ingestBatch } from '../ingest/ingest-batch.ts';
 import type { Llm } from '../llm/client.ts';
 import type { Logger } from '../log.ts';
 import type { DeliveryTarget, PlatformName } from '../platform/port.ts';
@@ -44,6 +45,8 @@ export interface PipelineDeps {
   digestDefaults: DigestDefaults;
   /** Only what answering needs from the configuration. */
   embeddings: boolean;
+  /** Threads for the CPU-bound half of ingest; without one, ingest analyses on this thread. */
+  analyser?: ArticleAnalyser | null;
 }
 
 /**
@@ -87,10 +90,12 @@ async function processIngest(
   const results: IngestJobResult['results'] = [];
   const next: JobRef[] = [];
   const bulk: Array<{ name: string; data: SummariseJob; opts: { jobId: string } }> = [];
-  // Issued together so the store commits the whole batch at once; each article is still its own
-  // atomic write, applied in input order.
-  const settled = await Promise.allSettled(
-    job.data.articles.map(({ record }) => ingestArticle(deps.store, record)),
+  // Each article is its own atomic write, applied in input order; writes are issued in chunks so the
+  // store commits a chunk at once while the analysis threads work on the next.
+  const settled = await ingestBatch(
+    deps.store,
+    deps.analyser,
+    job.data.articles.map(({ record }) => record),
   );
   const due: StoryVersion[] = [];
   const queued = new Set<string>();
