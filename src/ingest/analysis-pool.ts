@@ -1,24 +1,29 @@
 import { Worker } from 'node:worker_threads';
-import type { ArticleInput } from '../domain.ts';
+import type { ArticleInput, Summary } from '../domain.ts';
+import type { OfflineArticle } from '../summarise/offline.ts';
 import type { AnalysedArticle } from './analyse-article.ts';
 import type { AnalysisReply, AnalysisRequest } from './analysis-thread.ts';
 
 /**
- * Runs the CPU-bound half of ingest (fingerprints, relevance, passages: analyse-article.ts) on worker
- * threads, so the thread that holds the store and the queue connections only writes and a second core
+ * Runs the CPU-bound half of ingest (fingerprints, relevance, passages: analyse-article.ts) and offline
+ * summaries on worker threads, so the thread that holds the store and the queue connections only writes and a second core
  * can work. Results are plain data (structured clone). A thread that dies fails its pending batches;
  * callers then analyse on their own thread, so nothing is lost, only slower.
  */
 export interface ArticleAnalyser {
   /** One entry per input; null where the thread could not analyse it (analyse it locally for the error). */
   analyse(inputs: ArticleInput[], nowIso: string): Promise<Array<AnalysedArticle | null>>;
+  /** The offline summary of a story's articles; null where the thread could not write it. */
+  summarise(articles: OfflineArticle[]): Promise<Summary | null>;
   close(): Promise<void>;
 }
 
 interface Pending {
-  resolve: (r: Array<AnalysedArticle | null>) => void;
+  resolve: (r: AnalysisReply['results']) => void;
   reject: (err: unknown) => void;
 }
+
+type DistributiveOmit<T, K extends keyof T> = T extends unknown ? Omit<T, K> : never;
 
 interface Thread {
   worker: Worker;
@@ -38,10 +43,14 @@ export class AnalysisPool implements ArticleAnalyser {
   private spawn(): Thread {
     const here = import.meta.url;
     const ts = here.endsWith('.ts');
-    // Sources run through tsx (tests, `npm run dev`): the thread needs the same loader.
-    const worker = new Worker(new URL(`./analysis-thread.${ts ? 'ts' : 'js'}`, here), {
-      ...(ts ? { execArgv: ['--import', 'tsx'] } : {}),
-    });
+    const file = new URL(`./analysis-thread.${ts ? 'ts' : 'js'}`, here);
+    // Sources run through tsx (tests, `npm run dev`): the thread registers the same loader first.
+    const worker = ts
+      ? new Worker(
+          `import('tsx/esm/api').then((t) => { t.register(); return import(${JSON.stringify(file.href)}); })`,
+          { eval: true },
+        )
+      : new Worker(file);
     const thread: Thread = { worker, pending: new Map() };
     worker.unref();
     worker.on('message', (reply: AnalysisReply) => {
@@ -62,6 +71,14 @@ export class AnalysisPool implements ArticleAnalyser {
   }
 
   analyse(inputs: ArticleInput[], nowIso: string): Promise<Array<AnalysedArticle | null>> {
+    return this.send({ kind: 'analyse', inputs, now: nowIso }) as Promise<Array<AnalysedArticle | null>>;
+  }
+
+  summarise(articles: OfflineArticle[]): Promise<Summary | null> {
+    return this.send({ kind: 'summarise', articles }) as Promise<Summary | null>;
+  }
+
+  private send(req: DistributiveOmit<AnalysisRequest, 'id'>): Promise<AnalysisReply['results']> {
     if (!this.started && !this.closed) {
       this.started = true;
       for (let i = 0; i < this.size; i++) this.threads.push(this.spawn());
@@ -72,7 +89,7 @@ export class AnalysisPool implements ArticleAnalyser {
     return new Promise((resolve, reject) => {
       thread.pending.set(id, { resolve, reject });
       thread.worker.ref();
-      thread.worker.postMessage({ id, inputs, now: nowIso } satisfies AnalysisRequest);
+      thread.worker.postMessage({ ...req, id } as AnalysisRequest);
     });
   }
 

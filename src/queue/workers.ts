@@ -143,10 +143,15 @@ async function processSummarise(
   job: Job<SummariseJob>,
 ): Promise<StepResult> {
   const stories = 'batch' in job.data ? job.data.batch : [job.data];
+  // A thread pays for itself when there are several stories' summaries to overlap with the writes.
+  const analyser = stories.length >= 4 ? deps.analyser : null;
   const alerts = (
     await Promise.all(
       stories.map(async ({ storyId }) => {
-        const outcome = await summariseStory(deps, storyId);
+        const outcome = await summariseStory(
+          { ...deps, offlineOnThread: analyser ? (a) => analyser.summarise(a) : null },
+          storyId,
+        );
         if (outcome.status === 'missing') return [];
         // Matching runs after every summary write (and on re-runs): the ledger makes alerts once-only.
         return alertsForStory(deps.store, deps.watches, storyId);

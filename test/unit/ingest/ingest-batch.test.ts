@@ -4,6 +4,7 @@ import { analyseArticle } from '../../../src/ingest/analyse-article.ts';
 import { AnalysisPool } from '../../../src/ingest/analysis-pool.ts';
 import { ANALYSIS_CHUNK, ingestBatch } from '../../../src/ingest/ingest-batch.ts';
 import { SqliteStore } from '../../../src/store/sqlite/sqlite-store.ts';
+import { summariseOffline } from '../../../src/summarise/offline.ts';
 
 const NOW = new Date('2026-11-20T12:00:00Z');
 
@@ -33,6 +34,8 @@ describe('ingestBatch', () => {
     const threaded = new SqliteStore(':memory:');
     const a = await ingestBatch(local, null, recs, NOW);
     const b = await ingestBatch(threaded, pool, recs, NOW);
+    // The thread did the work (a fallback to this thread would hide a thread that cannot start).
+    expect((await pool.analyse(recs.slice(0, 2), NOW.toISOString())).every((x) => x !== null)).toBe(true);
     const values = (rs: typeof a) => rs.map((r) => (r.status === 'fulfilled' ? r.value : String(r.reason)));
     expect(values(b)).toEqual(values(a));
     expect(
@@ -73,6 +76,17 @@ describe('ingestBatch', () => {
     expect(String((out[7] as PromiseRejectedResult).reason)).toBe(expected);
     expect(out.filter((r) => r.status === 'fulfilled')).toHaveLength(recs.length - 1);
     await store.close();
+  });
+
+  it('writes the same offline summary on a thread as here', async () => {
+    const articles = records(3).map((r) => ({
+      title: r.title!,
+      titleDerived: false,
+      body: r.body,
+      source: r.source!,
+      published: r.published!,
+    }));
+    expect(await pool.summarise(articles)).toEqual(summariseOffline(articles));
   });
 
   it('analyses on its own thread when the pool is gone', async () => {
