@@ -5,7 +5,7 @@ import type { ArticleAnalyser } from './analysis-pool.ts';
 import { ingestAnalysed } from './ingest-article.ts';
 
 /** Articles per analysis request: small enough that the store starts writing while the rest are analysed. */
-export const ANALYSIS_CHUNK = 25;
+export const ANALYSIS_CHUNK = 100;
 
 type Store3 = Pick<Store, 'storyCandidates' | 'storyFingerprints' | 'addArticle'>;
 
