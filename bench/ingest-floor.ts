@@ -161,12 +161,10 @@ try {
     if (values.mode === 'backfill' || values.mode === 'all') {
       const byDate = [...recs].sort((a, b) => a.published.localeCompare(b.published));
       const half = Math.floor(byDate.length / 2);
-      const shifted = byDate
-        .slice(0, half)
-        .map((r) => ({
-          ...r,
-          published: new Date(Date.parse(r.published) - 180 * 86_400_000).toISOString(),
-        }));
+      const shifted = byDate.slice(0, half).map((r) => ({
+        ...r,
+        published: new Date(Date.parse(r.published) - 180 * 86_400_000).toISOString(),
+      }));
       const older = write(join(work, 'older.jsonl'), shifted);
       const newer = write(join(work, 'newer.jsonl'), byDate.slice(half));
       const copies = write(
