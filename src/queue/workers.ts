@@ -118,6 +118,12 @@ async function processIngest(
         due.push({ storyId: r.storyId, version: story.wantedSummaryVersion });
         queued.add(r.storyId);
         resumed++;
+      } else if (story) {
+        // Summarised, but the run may have died before its alerts were queued: match it again (a
+        // no-op summary, and the ledger keeps alerts once-only) instead of waiting for the dead
+        // run's job to be found stalled.
+        due.push({ storyId: r.storyId, version: story.summaryVersion });
+        queued.add(r.storyId);
       }
     }
   }
