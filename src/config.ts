@@ -53,6 +53,7 @@ export const ConfigSchema = z.object({
   TRADEWIRE_LLM_MAX_RETRIES: z.coerce.number().int().min(0).max(10).default(3),
   TRADEWIRE_LLM_RPM: positiveInt(60),
   TRADEWIRE_WORKER_CONCURRENCY: positiveInt(8),
+  TRADEWIRE_ANALYSIS_THREADS: z.coerce.number().int().min(0).max(16).default(1),
   TRADEWIRE_INGEST_REPORT_REJECTIONS: z.coerce.number().int().min(0).default(100),
   TRADEWIRE_INGEST_OPEN_TIMEOUT_MS: positiveInt(10_000),
   TRADEWIRE_LLM_BREAKER_FAILURES: positiveInt(5),
@@ -132,6 +133,8 @@ export interface Config {
     openTimeoutMs: number;
   };
   workerConcurrency: number;
+  /** Worker threads for ingest's CPU-bound analysis (0: on the worker's own thread). */
+  analysisThreads: number;
   maxWatchesPerChannel: number;
   digestMaxStories: number;
   minRelevance: number;
@@ -228,6 +231,7 @@ export function loadConfig(env: Record<string, string | undefined> = readEnv()):
       openTimeoutMs: c.TRADEWIRE_INGEST_OPEN_TIMEOUT_MS,
     },
     workerConcurrency: c.TRADEWIRE_WORKER_CONCURRENCY,
+    analysisThreads: c.TRADEWIRE_ANALYSIS_THREADS,
     maxWatchesPerChannel: c.TRADEWIRE_MAX_WATCHES_PER_CHANNEL,
     digestMaxStories: c.TRADEWIRE_DIGEST_MAX_STORIES,
     minRelevance: c.TRADEWIRE_MIN_RELEVANCE,

@@ -6,6 +6,7 @@ import { renderSlack } from '../../adapters/slack/render.ts';
 import { SlackPlatform } from '../../adapters/slack/slack-platform.ts';
 import { slackSettings } from '../../adapters/slack/slack-settings.ts';
 import { type Config, loadConfig, readEnv } from '../config.ts';
+import { AnalysisPool } from '../ingest/analysis-pool.ts';
 import { createLlm, type Llm } from '../llm/client.ts';
 import { createLogger, type Logger } from '../log.ts';
 import type { Platform } from '../platform/port.ts';
@@ -125,6 +126,7 @@ export function openApp(opts: AppOptions): App {
   const platforms = new PlatformRegistry(configuredPlatforms(config, log, consolePlatform));
   const watches = new WatchMatcher(store);
   let workers: WorkerSet | null = null;
+  let analyser: AnalysisPool | null = null;
   const pipelineDeps = (): PipelineDeps => ({
     store,
     llm,
@@ -134,6 +136,7 @@ export function openApp(opts: AppOptions): App {
     platforms: platforms.names(),
     digestDefaults: { maxStories: config.digestMaxStories, minRelevance: config.minRelevance },
     embeddings: config.llm.embeddingModel !== undefined,
+    analyser,
   });
   const queues = () => {
     runtime ??= QueueRuntime.start(config, log);
@@ -142,6 +145,7 @@ export function openApp(opts: AppOptions): App {
   /** Idempotent: a second call (e.g. a second ingest in one process) reuses the running workers. */
   const start = async (o: { pipeline?: boolean } = {}) => {
     const rt = await queues();
+    if (!workers && config.analysisThreads > 0) analyser ??= new AnalysisPool(config.analysisThreads);
     workers ??= startWorkers(rt, pipelineDeps(), { concurrency: config.workerConcurrency, ...o });
     return workers;
   };
@@ -179,6 +183,7 @@ export function openApp(opts: AppOptions): App {
     startWorkers: start,
     async close() {
       await workers?.close();
+      await analyser?.close();
       if (runtime) await (await runtime).close();
       await Promise.allSettled(platforms.all().map((p) => p.close()));
       await feeds.close();

@@ -5,7 +5,8 @@ import { type DeliveryRequest, deliver, recordUndeliverable } from '../delivery/
 import { digestIntro } from '../digest/digest-intro.ts';
 import { buildScheduledDigest, type DigestDefaults } from '../digest/scheduled-digest.ts';
 import { TradewireError } from '../errors.ts';
-import { ingestArticle } from '../ingest/ingest-article.ts';
+import type { ArticleAnalyser } from '../ingest/analysis-pool.ts';
+import { ingestBatch } from '../ingest/ingest-batch.ts';
 import type { Llm } from '../llm/client.ts';
 import type { Logger } from '../log.ts';
 import type { DeliveryTarget, PlatformName } from '../platform/port.ts';
@@ -44,6 +45,8 @@ export interface PipelineDeps {
   digestDefaults: DigestDefaults;
   /** Only what answering needs from the configuration. */
   embeddings: boolean;
+  /** Threads for the CPU-bound half of ingest; without one, ingest analyses on this thread. */
+  analyser?: ArticleAnalyser | null;
 }
 
 /**
@@ -87,10 +90,12 @@ async function processIngest(
   const results: IngestJobResult['results'] = [];
   const next: JobRef[] = [];
   const bulk: Array<{ name: string; data: SummariseJob; opts: { jobId: string } }> = [];
-  // Issued together so the store commits the whole batch at once; each article is still its own
-  // atomic write, applied in input order.
-  const settled = await Promise.allSettled(
-    job.data.articles.map(({ record }) => ingestArticle(deps.store, record)),
+  // Each article is its own atomic write, applied in input order; writes are issued in chunks so the
+  // store commits a chunk at once while the analysis threads work on the next.
+  const settled = await ingestBatch(
+    deps.store,
+    deps.analyser,
+    job.data.articles.map(({ record }) => record),
   );
   const due: StoryVersion[] = [];
   const queued = new Set<string>();
@@ -113,6 +118,12 @@ async function processIngest(
         due.push({ storyId: r.storyId, version: story.wantedSummaryVersion });
         queued.add(r.storyId);
         resumed++;
+      } else if (story) {
+        // Summarised, but the run may have died before its alerts were queued: match it again (a
+        // no-op summary, and the ledger keeps alerts once-only) instead of waiting for the dead
+        // run's job to be found stalled.
+        due.push({ storyId: r.storyId, version: story.summaryVersion });
+        queued.add(r.storyId);
       }
     }
   }
@@ -138,10 +149,15 @@ async function processSummarise(
   job: Job<SummariseJob>,
 ): Promise<StepResult> {
   const stories = 'batch' in job.data ? job.data.batch : [job.data];
+  // A thread pays for itself when there are several stories' summaries to overlap with the writes.
+  const analyser = stories.length >= 4 ? deps.analyser : null;
   const alerts = (
     await Promise.all(
       stories.map(async ({ storyId }) => {
-        const outcome = await summariseStory(deps, storyId);
+        const outcome = await summariseStory(
+          { ...deps, offlineOnThread: analyser ? (a) => analyser.summarise(a) : null },
+          storyId,
+        );
         if (outcome.status === 'missing') return [];
         // Matching runs after every summary write (and on re-runs): the ledger makes alerts once-only.
         return alertsForStory(deps.store, deps.watches, storyId);

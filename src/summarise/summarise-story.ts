@@ -6,7 +6,7 @@ import type { Logger } from '../log.ts';
 import { summaries } from '../metrics.ts';
 import type { Store, StoryArticle } from '../store/store.ts';
 import { summariseWithLlm, summaryCacheKey } from './llm-summariser.ts';
-import { summariseOffline } from './offline.ts';
+import { type OfflineArticle, summariseOffline } from './offline.ts';
 
 export const OFFLINE_SUMMARISER = 'offline';
 export const OFFLINE_PROMPT_VERSION = 'offline-1';
@@ -23,6 +23,8 @@ export interface SummariseDeps {
   log: Logger;
   /** How long a claim on a story's summary lasts (default: enough for a call with all its retries). */
   summaryLeaseMs?: number;
+  /** Writes offline summaries off this thread (null: could not; then this thread writes it). */
+  offlineOnThread?: ((articles: OfflineArticle[]) => Promise<Summary | null>) | null | undefined;
 }
 
 export const DEFAULT_SUMMARY_LEASE_MS = 5 * 60_000;
@@ -125,7 +127,10 @@ async function summariseNow(deps: SummariseDeps, storyId: string): Promise<Summa
   }
   if (!summary) {
     summariseStats.offline++;
-    summary = offlineSummary(articles);
+    const elsewhere = deps.offlineOnThread
+      ? await deps.offlineOnThread(offlineArticles(articles)).catch(() => null)
+      : null;
+    summary = elsewhere ?? offlineSummary(articles);
     if (fallback !== null) promptVersion = LLM_FALLBACK_PROMPT_VERSION;
   }
   const saved = await store.saveSummary({ ...summary, storyId, version, summarisedBy, promptVersion });
@@ -138,16 +143,17 @@ async function summariseNow(deps: SummariseDeps, storyId: string): Promise<Summa
   return { status: 'summarised', version, summarisedBy, cached, fallback };
 }
 
+const offlineArticles = (articles: StoryArticle[]): OfflineArticle[] =>
+  articles.map((a) => ({
+    title: a.title,
+    titleDerived: a.titleDerived,
+    body: a.body,
+    source: a.source,
+    published: a.published,
+  }));
+
 export function offlineSummary(articles: StoryArticle[]): Summary {
-  return summariseOffline(
-    articles.map((a) => ({
-      title: a.title,
-      titleDerived: a.titleDerived,
-      body: a.body,
-      source: a.source,
-      published: a.published,
-    })),
-  );
+  return summariseOffline(offlineArticles(articles));
 }
 
 async function summariseWithCache(

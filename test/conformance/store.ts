@@ -244,6 +244,18 @@ export function describeStoreConformance(name: string, factory: StoreBackendFact
         );
       });
 
+      it('finds candidates for a backfill months before the newest stored article, stored before or after it', async () => {
+        const old = await addNew(store, article('old', { bandKeys: ['x'], published: at(-200) }));
+        await addNew(store, article('new', { bandKeys: ['x'], published: at(0) }));
+        const near = await addNew(store, article('older', { bandKeys: ['y'], published: at(-201) }));
+        const snap = await store.storyCandidates({ id: 'q', bandKeys: ['x', 'y'] }, windowOf(at(-200.5)));
+        expect(new Set(snap.candidates.map((c) => c.storyId))).toEqual(new Set([old, near]));
+        // Another instance (another process) sees the same window, including what this one just stored.
+        const other = await backend.openIndependent();
+        const seen = await other.storyCandidates({ id: 'q', bandKeys: ['y'] }, windowOf(at(-202)));
+        expect(seen.candidates.map((c) => c.articleId)).toEqual(['older']);
+      });
+
       it('refuses a new-story decision outdated by a candidate stored since the snapshot, and writes nothing', async () => {
         const other = await backend.open();
         const a = article('a', { bandKeys: ['shared', 'a-only'] });

@@ -6,24 +6,30 @@ import type Database from 'better-sqlite3';
  * Why not an SQL index: every article adds ~66 band keys with random values, so a B-tree index on them
  * dirties ~66 random pages per article and every commit rewrites megabytes of WAL — the cost grew
  * with the archive and capped ingest at a few hundred articles/s. Here the keys live in one BLOB
- * column of the article row (one sequential write), and each process keeps a hash map of the keys of
- * articles published within `retainDays` of the newest one. The map is caught up from the table
- * (rowid > last seen) before every lookup, so articles stored by other processes are always seen
- * (and, for a lookup inside the write transaction, every article stored before it). A lookup window older than the retained range falls back to scanning the
- * articles of that window (cost bounded by the window's volume, not the archive's).
+ * column of the article row (one sequential write), and each process keeps hash maps of the keys.
+ *
+ * The maps are split into one segment per UTC day of publication, loaded on demand: a lookup loads
+ * the days of its window it lacks (one range read on `articles_published`), so a backfill months
+ * behind the newest article costs the same as a first import — it reads only its own window, once per
+ * day, never the archive. Segments are evicted least recently used once more than `maxArticles` are
+ * held, so memory stays bounded however large the archive (an evicted day is read again when needed).
+ *
+ * Every lookup first catches up from the table (rowid > last seen) into the loaded segments, so
+ * articles stored by other processes are always seen (and, for a lookup inside the write
+ * transaction, every article stored before it); a segment loaded later reads them from the table.
  */
 export class BandIndex {
-  private readonly buckets = new Map<number, number[]>();
-  private readonly publishedAt = new Map<number, number>();
+  private readonly segments = new Map<number, Segment>();
+  private held = 0;
   private lastRowid = 0;
-  private newest = Number.NEGATIVE_INFINITY;
-  private floor = Number.NEGATIVE_INFINITY;
-  private loaded = false;
+  private tick = 0;
+  private started = false;
   private newer: Database.Statement | null = null;
+  private range: Database.Statement | null = null;
 
   constructor(
     private readonly db: Database.Database,
-    private readonly retainDays = 60,
+    private readonly maxArticles = DEFAULT_MAX_ARTICLES,
   ) {}
 
   static encode(keys: readonly string[]): Buffer {
@@ -39,27 +45,46 @@ export class BandIndex {
     return this.lastRowid;
   }
 
-  /** Rowids of articles sharing a key with `keys`, published within [from, to]. */
+  /** Articles currently held in memory (bounded by `maxArticles`, except for one lookup's window). */
+  get size(): number {
+    return this.held;
+  }
+
+  /** Rowids of articles sharing a key with `keys`, published within [from, to] (the newest `perBucket` per key). */
   lookup(keys: readonly string[], from: string, to: string, perBucket = 64): number[] {
     this.catchUp();
     const lo = Date.parse(from);
     const hi = Date.parse(to);
+    if (!(lo <= hi)) return [];
+    const first = dayOf(lo);
+    const last = dayOf(hi);
+    this.load(first, last);
     const ints = keys.map(toKey);
-    if (lo < this.floor) return this.scan(ints, from, to);
     const out = new Set<number>();
-    for (const k of ints) {
-      const bucket = this.buckets.get(k);
-      if (!bucket) continue;
-      let taken = 0;
-      for (let i = bucket.length - 1; i >= 0 && taken < perBucket; i--) {
-        const rowid = bucket[i]!;
-        const t = this.publishedAt.get(rowid) ?? Number.NaN;
-        if (t >= lo && t <= hi) {
-          out.add(rowid);
-          taken++;
+    const taken = new Map<number, number>();
+    const now = ++this.tick;
+    for (let day = last; day >= first; day--) {
+      const seg = this.segments.get(day);
+      if (!seg) continue;
+      seg.used = now;
+      for (const k of ints) {
+        const held = seg.buckets.get(k);
+        if (held === undefined) continue;
+        let n = taken.get(k) ?? 0;
+        if (n >= perBucket) continue;
+        const bucket = typeof held === 'number' ? [held] : held;
+        for (let i = bucket.length - 1; i >= 0 && n < perBucket; i--) {
+          const rowid = bucket[i]!;
+          const t = seg.published.get(rowid) ?? Number.NaN;
+          if (t >= lo && t <= hi) {
+            out.add(rowid);
+            n++;
+          }
         }
+        taken.set(k, n);
       }
     }
+    this.evict(first, last);
     return [...out];
   }
 
@@ -73,23 +98,10 @@ export class BandIndex {
   }
 
   private catchUp(): void {
-    if (!this.loaded) {
-      this.loaded = true;
-      const newest = this.db.prepare('SELECT max(published) AS p FROM articles').get() as {
-        p: string | null;
-      };
-      if (newest.p) this.setFloor(Date.parse(newest.p));
-      const floorIso = Number.isFinite(this.floor) ? new Date(this.floor).toISOString() : '';
-      // The bound first: this may run outside a transaction, and rows other processes store meanwhile
-      // (above it) are then caught up by the next lookup instead of being skipped.
+    if (!this.started) {
+      // Nothing is loaded yet: every segment will be read from the table when first needed.
+      this.started = true;
       const max = this.db.prepare('SELECT coalesce(max(rowid), 0) AS r FROM articles').get() as { r: number };
-      const rows = this.db
-        .prepare(
-          `SELECT rowid AS r, band_keys AS k, published AS p FROM articles WHERE published >= ? AND rowid <= ?
-           ORDER BY rowid`,
-        )
-        .iterate(floorIso, max.r) as IterableIterator<{ r: number; k: Buffer; p: string }>;
-      for (const row of rows) this.insert(row.r, row.k, Date.parse(row.p));
       this.lastRowid = max.r;
       return;
     }
@@ -103,46 +115,78 @@ export class BandIndex {
     }
   }
 
+  /** Reads the days in [first, last] not held yet, each with every article up to `lastRowid`. */
+  private load(first: number, last: number): void {
+    const missing: number[] = [];
+    for (let day = first; day <= last; day++) if (!this.segments.has(day)) missing.push(day);
+    if (missing.length === 0) return;
+    for (const day of missing) this.segments.set(day, newSegment());
+    // A day's margin either side: the column holds whatever ISO form was stored; each row is filed
+    // by its parsed date, and only into the days being loaded now.
+    const lo = new Date((missing[0]! - 1) * DAY_MS).toISOString();
+    const hi = new Date((missing[missing.length - 1]! + 2) * DAY_MS).toISOString();
+    this.range ??= this.db.prepare(
+      `SELECT rowid AS r, band_keys AS k, published AS p FROM articles
+       WHERE published >= ? AND published < ? AND rowid <= ?`,
+    );
+    const fresh = new Set(missing);
+    const rows = this.range.iterate(lo, hi, this.lastRowid) as IterableIterator<{
+      r: number;
+      k: Buffer;
+      p: string;
+    }>;
+    for (const row of rows) {
+      const t = Date.parse(row.p);
+      const day = dayOf(t);
+      if (fresh.has(day)) this.file(this.segments.get(day)!, row.r, row.k, t);
+    }
+  }
+
+  /** Files a new article into its day, when that day is held (else it is read with the day). */
   private insert(rowid: number, keys: Buffer, published: number): void {
-    if (published > this.newest) this.setFloor(published);
-    if (published < this.floor) return;
-    this.publishedAt.set(rowid, published);
+    const seg = this.segments.get(dayOf(published));
+    if (seg) this.file(seg, rowid, keys, published);
+  }
+
+  private file(seg: Segment, rowid: number, keys: Buffer, published: number): void {
+    seg.published.set(rowid, published);
+    this.held++;
     const ints = new Int32Array(keys.buffer, keys.byteOffset, keys.byteLength / 4);
     for (const k of ints) {
-      const b = this.buckets.get(k);
-      if (b) b.push(rowid);
-      else this.buckets.set(k, [rowid]);
+      const held = seg.buckets.get(k);
+      if (held === undefined) seg.buckets.set(k, rowid);
+      else if (typeof held === 'number') seg.buckets.set(k, [held, rowid]);
+      else held.push(rowid);
     }
   }
 
-  private setFloor(newest: number): void {
-    this.newest = newest;
-    const floor = newest - this.retainDays * 86_400_000;
-    // Evict in steps of a week so eviction work is amortised.
-    if (floor - this.floor < 7 * 86_400_000) return;
-    this.floor = floor;
-    if (this.publishedAt.size === 0) return;
-    for (const [rowid, t] of this.publishedAt) if (t < floor) this.publishedAt.delete(rowid);
-    for (const [k, b] of this.buckets) {
-      const kept = b.filter((r) => this.publishedAt.has(r));
-      if (kept.length === 0) this.buckets.delete(k);
-      else if (kept.length !== b.length) this.buckets.set(k, kept);
+  /** Drops least recently used days (never the window just looked up) while over `maxArticles`. */
+  private evict(keepFirst: number, keepLast: number): void {
+    if (this.held <= this.maxArticles) return;
+    const byUse = [...this.segments].sort((a, b) => a[1].used - b[1].used);
+    for (const [day, seg] of byUse) {
+      if (this.held <= this.maxArticles * 0.75) break;
+      if (day >= keepFirst && day <= keepLast) continue;
+      this.segments.delete(day);
+      this.held -= seg.published.size;
     }
-  }
-
-  private scan(keys: number[], from: string, to: string): number[] {
-    const want = new Set(keys);
-    const out: number[] = [];
-    const rows = this.db
-      .prepare('SELECT rowid AS r, band_keys AS k FROM articles WHERE published >= ? AND published <= ?')
-      .iterate(from, to) as IterableIterator<{ r: number; k: Buffer }>;
-    for (const row of rows) {
-      const ints = new Int32Array(row.k.buffer, row.k.byteOffset, row.k.byteLength / 4);
-      if (ints.some((k) => want.has(k))) out.push(row.r);
-    }
-    return out;
   }
 }
+
+/** Articles whose keys one process holds in memory (~2.5 KB each): about 50 MB. */
+export const DEFAULT_MAX_ARTICLES = 20_000;
+
+const DAY_MS = 86_400_000;
+const dayOf = (ms: number): number => Math.floor(ms / DAY_MS);
+
+interface Segment {
+  /** Key → rowid (most keys are held by one article), or rowids in insertion order. */
+  buckets: Map<number, number | number[]>;
+  published: Map<number, number>;
+  used: number;
+}
+
+const newSegment = (): Segment => ({ buckets: new Map(), published: new Map(), used: 0 });
 
 /** LSH keys are decimal numbers below 2^30; anything else is hashed to 32 bits (FNV-1a). */
 function toKey(k: string): number {

@@ -123,7 +123,7 @@ export class SqliteStore implements Store {
 
   async storyView(storyId: string): Promise<StoryView | null> {
     const r = this.q('SELECT * FROM stories WHERE id = ?').get(storyId) as Row | undefined;
-    return r ? (this.views.of([r])[0] ?? null) : null;
+    return r ? (this.views.of([r], { cache: false })[0] ?? null) : null;
   }
 
   async storiesPublishedBetween(since: string, until: string): Promise<StoryView[]> {

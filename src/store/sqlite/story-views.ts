@@ -21,7 +21,8 @@ export function toStory(r: Row): Story {
   };
 }
 
-const VIEW_CACHE_MAX = 50_000;
+/** About a day's digests of a busy deployment; views are a few KB each, so this bounds memory too. */
+const VIEW_CACHE_MAX = 10_000;
 /** What a cached story view depends on: a new summary version or a joining article invalidates it. */
 const stampOf = (r: Row): string => `${r.summary_version}:${r.article_count}:${r.updated_at}`;
 
@@ -35,7 +36,11 @@ export class StoryViews {
 
   constructor(private readonly conn: SqliteConnection) {}
 
-  of(rows: Row[]): StoryView[] {
+  /**
+   * `cache: false` reads through the cache without filling it: one-story lookups (watch matching runs
+   * one per new story) would otherwise fill it with every story ingested.
+   */
+  of(rows: Row[], opts: { cache?: boolean } = {}): StoryView[] {
     const out: StoryView[] = [];
     const missing: Row[] = [];
     for (const r of rows) {
@@ -45,7 +50,7 @@ export class StoryViews {
     }
     if (missing.length === 0) return out; // already in the caller's order
     const loaded = new Map(this.load(missing).map((v) => [v.story.id, v]));
-    for (const r of missing) {
+    for (const r of opts.cache === false ? [] : missing) {
       const v = loaded.get(str(r.id))!;
       if (this.cache.size >= VIEW_CACHE_MAX) this.cache.delete(this.cache.keys().next().value ?? '');
       this.cache.set(v.story.id, { stamp: stampOf(r), view: v });
