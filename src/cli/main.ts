@@ -114,6 +114,11 @@ export function buildProgram(): Command {
     if (report.queued !== undefined) lines.unshift(`${report.queued} articles queued`);
     if (report.resumed > 0)
       lines.push(`${report.resumed} stories left unfinished by an interrupted run were finished now`);
+    const r = report.reconciled;
+    if (r.stories + r.alerts + r.deliveries > 0)
+      lines.push(
+        `unfinished work found in the store was finished now: ${r.stories} stories summarised, ${r.alerts} matched against watches, ${r.deliveries} deliveries`,
+      );
     print(o, report, lines.join('\n'));
     if (report.rejectedCount > 0) process.exitCode = 1;
   });

@@ -1,7 +1,7 @@
 import { DelayedError, type Job, type Processor, UnrecoverableError, Worker } from 'bullmq';
 import { answerForDelivery } from '../ask/answer-delivery.ts';
 import { platformOf } from '../channels.ts';
-import { type DeliveryRequest, deliver, recordUndeliverable } from '../delivery/deliver.ts';
+import { claimOf, type DeliveryRequest, deliver, recordUndeliverable } from '../delivery/deliver.ts';
 import { digestIntro } from '../digest/digest-intro.ts';
 import { buildScheduledDigest, type DigestDefaults } from '../digest/scheduled-digest.ts';
 import { TradewireError } from '../errors.ts';
@@ -12,6 +12,7 @@ import type { DeliveryTarget, PlatformName } from '../platform/port.ts';
 import type { Store } from '../store/store.ts';
 import { summariseStory } from '../summarise/summarise-story.ts';
 import { alertsForStory, type WatchMatcher } from '../watch/match-watches.ts';
+import { withEnqueueRetry } from './enqueue-retry.ts';
 import type {
   AskJob,
   DigestJob,
@@ -44,6 +45,8 @@ export interface PipelineDeps {
   digestDefaults: DigestDefaults;
   /** Only what answering needs from the configuration. */
   embeddings: boolean;
+  /** How long an enqueue Redis refuses is retried before the job fails (default: not retried here). */
+  enqueueRetryMs?: number | undefined;
 }
 
 /**
@@ -57,6 +60,7 @@ export async function enqueueDeliveries(
   reqs: DeliveryRequest[],
 ): Promise<JobRef[]> {
   const refs: JobRef[] = [];
+  const postable: Array<{ req: DeliveryRequest; platform: PlatformName }> = [];
   for (const req of reqs) {
     const platform = platformOf(req.channel);
     if (!platform || !deps.platforms.includes(platform)) {
@@ -67,12 +71,27 @@ export async function enqueueDeliveries(
       await recordUndeliverable(deps.store, req, reason);
       continue;
     }
+    postable.push({ req, platform });
+  }
+  // The outbox: the ledger holds each delivery (and its payload) before Redis does, so a failed
+  // enqueue or a lost queue leaves it visible as unsettled, and the next reconciliation enqueues it.
+  await deps.store.recordPendingDeliveries(
+    postable.map(({ req }) => ({ claim: claimOf(req), request: req })),
+  );
+  for (const { req, platform } of postable) {
     const queue = deliverQueue(platform);
     const id = jobId('deliver', req.deliveryId);
-    await rt.queue(queue).add('deliver', req, { jobId: id });
+    await enqueue(deps, `deliver ${req.deliveryId}`, () =>
+      rt.queue(queue).add('deliver', req, { jobId: id }),
+    );
     refs.push({ queue, id });
   }
   return refs;
+}
+
+/** An enqueue from inside a job, retried while Redis refuses writes (see withEnqueueRetry). */
+function enqueue<T>(deps: PipelineDeps, what: string, fn: () => Promise<T>): Promise<T> {
+  return withEnqueueRetry(fn, { budgetMs: deps.enqueueRetryMs ?? 0, log: deps.log, what });
 }
 
 export function summariseRef(storyId: string, version: number): JobRef {
@@ -128,7 +147,9 @@ async function processIngest(
     bulk.push({ name: 'summarise', data: { batch: due }, opts: { jobId: ref.id } });
     next.push(ref);
   }
-  if (bulk.length > 0) await rt.queue(SUMMARISE_QUEUE).addBulk(bulk);
+  if (bulk.length > 0) {
+    await enqueue(deps, `summaries of ${job.id}`, () => rt.queue(SUMMARISE_QUEUE).addBulk(bulk));
+  }
   return { results, next, resumed };
 }
 
@@ -138,17 +159,24 @@ async function processSummarise(
   job: Job<SummariseJob>,
 ): Promise<StepResult> {
   const stories = 'batch' in job.data ? job.data.batch : [job.data];
+  const matched: StoryVersion[] = [];
   const alerts = (
     await Promise.all(
       stories.map(async ({ storyId }) => {
         const outcome = await summariseStory(deps, storyId);
         if (outcome.status === 'missing') return [];
+        matched.push({ storyId, version: outcome.version });
         // Matching runs after every summary write (and on re-runs): the ledger makes alerts once-only.
         return alertsForStory(deps.store, deps.watches, storyId);
       }),
     )
   ).flat();
-  return { next: await enqueueDeliveries(rt, deps, alerts) };
+  const next = await enqueueDeliveries(rt, deps, alerts);
+  // Only once its alerts are in the outbox is a summary matched: a crash before this point leaves the
+  // story among the store's unalerted ones, and reconciliation matches it again (the ledger keeps
+  // alerts once-only).
+  for (const m of matched) await deps.store.markStoryMatched(m.storyId, m.version);
+  return { next };
 }
 
 /** Scheduler jobs are named `repeat:<schedulerId>:<millis>`: the millis are the instant the digest is due. */
