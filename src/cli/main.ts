@@ -201,6 +201,21 @@ export function buildProgram(): Command {
 
   common(
     program
+      .command('status')
+      .description(
+        'Redis and store reachability, unfinished work in the store, queue depths and last errors',
+      ),
+  ).action(async (o: Common) => {
+    const { statusCommand, statusText } = await import('./commands/status.ts');
+    await withApp(o, async (app) => {
+      const s = await statusCommand(app);
+      print(o, s, statusText(s));
+      if (!s.ok) process.exitCode = 1;
+    });
+  });
+
+  common(
+    program
       .command('run')
       .description(
         'run workers, digest schedules, the HTTP server and every adapter whose credentials are set',

@@ -3,6 +3,7 @@ import type { HttpRoute, InboundConnection } from '../../platform/port.ts';
 import { syncDigestSchedulers } from '../../queue/digest-schedulers.ts';
 import { ASK_QUEUE, DIGEST_QUEUE, deliverQueue, INGEST_QUEUE, SUMMARISE_QUEUE } from '../../queue/names.ts';
 import type { QueueRuntime } from '../../queue/runtime.ts';
+import { pipelineStatus } from '../../queue/status.ts';
 import { enqueueDeliveries } from '../../queue/workers.ts';
 import { startHttpServer } from '../../server/http.ts';
 import { INGEST_PATH, ingestRoute } from '../../server/ingest-route.ts';
@@ -83,14 +84,9 @@ export async function runService(
     ({ server, port } = await startHttpServer(opts.port ?? app.config.port, {
       log: app.log,
       routes,
-      health: async () => {
-        const redis = await rt.ping();
-        const store = await app.store
-          .storyCount()
-          .then(() => true)
-          .catch(() => false);
-        return { redis, store };
-      },
+      health: async () => (await pipelineStatus(rt, app.store, queues)).checks,
+      // Spread into a plain object: the report is JSON as it is.
+      healthReport: async () => ({ ...(await pipelineStatus(rt, app.store, queues)) }),
       metrics: () => renderMetrics(rt, app.store, queues),
     }));
     for (const { conn } of inbound) await conn.start();
