@@ -1,10 +1,11 @@
 import { DelayedError, type Job, type Processor, UnrecoverableError, Worker } from 'bullmq';
+import type { Redis } from 'ioredis';
 import { answerForDelivery } from '../ask/answer-delivery.ts';
 import { platformOf } from '../channels.ts';
 import { claimOf, type DeliveryRequest, deliver, recordUndeliverable } from '../delivery/deliver.ts';
 import { digestIntro } from '../digest/digest-intro.ts';
 import { buildScheduledDigest, type DigestDefaults } from '../digest/scheduled-digest.ts';
-import { TradewireError } from '../errors.ts';
+import { isTradewireError, TradewireError } from '../errors.ts';
 import { ingestArticle } from '../ingest/ingest-article.ts';
 import type { Llm } from '../llm/client.ts';
 import type { Logger } from '../log.ts';
@@ -205,12 +206,33 @@ async function processAsk(rt: QueueRuntime, deps: PipelineDeps, job: Job<AskJob>
   return { next: await enqueueDeliveries(rt, deps, [request]) };
 }
 
+/** While a platform's Retry-After for a channel runs, that channel's deliveries wait (all processes). */
+const pauseKey = (rt: QueueRuntime, channel: string): string => `${rt.prefix}:channel-pause:${channel}`;
+
 async function processDeliver(
+  rt: QueueRuntime,
+  client: Redis,
   deps: PipelineDeps,
   target: DeliveryTarget,
   job: Job<DeliveryRequest>,
 ): Promise<StepResult> {
-  await deliver(deps.store, target, job.data, { log: deps.log });
+  const key = pauseKey(rt, job.data.channel);
+  const left = await client.pttl(key);
+  if (left > 0) {
+    // Another delivery to this channel was told to wait: this one waits as long (delayed, not failed).
+    throw new TradewireError('platform/rate-limited', `${job.data.channel} is rate-limited by its platform`, {
+      retryable: true,
+      retryAfterMs: left,
+    });
+  }
+  try {
+    await deliver(deps.store, target, job.data, { log: deps.log });
+  } catch (err) {
+    if (isTradewireError(err, 'platform/rate-limited') && err.retryAfterMs) {
+      await client.set(key, '1', 'PX', err.retryAfterMs);
+    }
+    throw err;
+  }
   return { next: [] };
 }
 
@@ -306,8 +328,12 @@ export function startWorkers(
     make<DigestJob, StepResult>(DIGEST_QUEUE, 2, (job, d) => processDigest(rt, d, job));
     make<AskJob, StepResult>(ASK_QUEUE, 2, (job, d) => processAsk(rt, d, job));
   }
+  // One connection for every delivery worker's channel-pause reads and writes.
+  const pauses = deps.targets.size > 0 ? rt.connection() : null;
   for (const [platform, target] of deps.targets) {
-    make<DeliveryRequest, StepResult>(deliverQueue(platform), 4, (job, d) => processDeliver(d, target, job));
+    make<DeliveryRequest, StepResult>(deliverQueue(platform), 4, (job, d) =>
+      processDeliver(rt, pauses!, d, target, job),
+    );
   }
   return {
     workers,
