@@ -56,6 +56,8 @@ export const ConfigSchema = z.object({
   TRADEWIRE_ANALYSIS_THREADS: z.coerce.number().int().min(0).max(16).default(1),
   TRADEWIRE_INGEST_REPORT_REJECTIONS: z.coerce.number().int().min(0).default(100),
   TRADEWIRE_INGEST_OPEN_TIMEOUT_MS: positiveInt(10_000),
+  TRADEWIRE_RECONCILE_INTERVAL_MS: positiveInt(60_000),
+  TRADEWIRE_ENQUEUE_RETRY_MS: positiveInt(30_000),
   TRADEWIRE_LLM_BREAKER_FAILURES: positiveInt(5),
   TRADEWIRE_LLM_BREAKER_COOLDOWN_MS: positiveInt(30_000),
   TRADEWIRE_MAX_WATCHES_PER_CHANNEL: positiveInt(50),
@@ -131,6 +133,12 @@ export interface Config {
     reportRejections: number;
     /** Wait for a writer on a named pipe at most this long. */
     openTimeoutMs: number;
+  };
+  reconcile: {
+    /** How often `run` checks the store for work the queue lost (only while its queues are idle). */
+    intervalMs: number;
+    /** How long an enqueue that Redis refuses is retried (with backoff) before the command gives up. */
+    enqueueRetryMs: number;
   };
   workerConcurrency: number;
   /** Worker threads for ingest's CPU-bound analysis (0: on the worker's own thread). */
@@ -229,6 +237,10 @@ export function loadConfig(env: Record<string, string | undefined> = readEnv()):
     ingest: {
       reportRejections: c.TRADEWIRE_INGEST_REPORT_REJECTIONS,
       openTimeoutMs: c.TRADEWIRE_INGEST_OPEN_TIMEOUT_MS,
+    },
+    reconcile: {
+      intervalMs: c.TRADEWIRE_RECONCILE_INTERVAL_MS,
+      enqueueRetryMs: c.TRADEWIRE_ENQUEUE_RETRY_MS,
     },
     workerConcurrency: c.TRADEWIRE_WORKER_CONCURRENCY,
     analysisThreads: c.TRADEWIRE_ANALYSIS_THREADS,

@@ -11,6 +11,7 @@ import { createLlm, type Llm } from '../llm/client.ts';
 import { createLogger, type Logger } from '../log.ts';
 import type { Platform } from '../platform/port.ts';
 import { PlatformRegistry } from '../platform/registry.ts';
+import { reconcileUnfinished } from '../queue/reconcile.ts';
 import { QueueRuntime } from '../queue/runtime.ts';
 import { type PipelineDeps, startWorkers, type WorkerSet } from '../queue/workers.ts';
 import type { FeedStore } from '../store/feeds.ts';
@@ -137,6 +138,7 @@ export function openApp(opts: AppOptions): App {
     digestDefaults: { maxStories: config.digestMaxStories, minRelevance: config.minRelevance },
     embeddings: config.llm.embeddingModel !== undefined,
     analyser,
+    enqueueRetryMs: config.reconcile.enqueueRetryMs,
   });
   const queues = () => {
     runtime ??= QueueRuntime.start(config, log);
@@ -161,6 +163,7 @@ export function openApp(opts: AppOptions): App {
     startWorkers: async () => {
       await start();
     },
+    reconcile: async () => reconcileUnfinished(await queues(), pipelineDeps()),
   };
   // When this process's request closes the LLM's breaker, the stories summarised offline meanwhile
   // are queued for the LLM again.

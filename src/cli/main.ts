@@ -114,6 +114,11 @@ export function buildProgram(): Command {
     if (report.queued !== undefined) lines.unshift(`${report.queued} articles queued`);
     if (report.resumed > 0)
       lines.push(`${report.resumed} stories left unfinished by an interrupted run were finished now`);
+    const r = report.reconciled;
+    if (r.stories + r.alerts + r.deliveries > 0)
+      lines.push(
+        `unfinished work found in the store was finished now: ${r.stories} stories summarised, ${r.alerts} matched against watches, ${r.deliveries} deliveries`,
+      );
     print(o, report, lines.join('\n'));
     if (report.rejectedCount > 0) process.exitCode = 1;
   });
@@ -193,6 +198,21 @@ export function buildProgram(): Command {
   registerWatchCommands(program, hooks);
   registerScheduleCommands(program, hooks);
   registerFeedCommands(program, hooks);
+
+  common(
+    program
+      .command('status')
+      .description(
+        'Redis and store reachability, unfinished work in the store, queue depths and last errors',
+      ),
+  ).action(async (o: Common) => {
+    const { statusCommand, statusText } = await import('./commands/status.ts');
+    await withApp(o, async (app) => {
+      const s = await statusCommand(app);
+      print(o, s, statusText(s));
+      if (!s.ok) process.exitCode = 1;
+    });
+  });
 
   common(
     program

@@ -104,7 +104,8 @@ export async function deliver(
   return { status: 'delivered', posted, recovered };
 }
 
-function claimOf(req: DeliveryRequest, leaseMs: number): DeliveryClaim {
+/** The ledger row a delivery request claims (`leaseMs` 0: only recorded, as the outbox does). */
+export function claimOf(req: DeliveryRequest, leaseMs = 0): DeliveryClaim {
   return {
     id: req.deliveryId,
     channel: req.channel,

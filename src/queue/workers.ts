@@ -1,10 +1,11 @@
 import { DelayedError, type Job, type Processor, UnrecoverableError, Worker } from 'bullmq';
+import type { Redis } from 'ioredis';
 import { answerForDelivery } from '../ask/answer-delivery.ts';
 import { platformOf } from '../channels.ts';
-import { type DeliveryRequest, deliver, recordUndeliverable } from '../delivery/deliver.ts';
+import { claimOf, type DeliveryRequest, deliver, recordUndeliverable } from '../delivery/deliver.ts';
 import { digestIntro } from '../digest/digest-intro.ts';
 import { buildScheduledDigest, type DigestDefaults } from '../digest/scheduled-digest.ts';
-import { TradewireError } from '../errors.ts';
+import { isTradewireError, TradewireError } from '../errors.ts';
 import type { ArticleAnalyser } from '../ingest/analysis-pool.ts';
 import { ingestBatch } from '../ingest/ingest-batch.ts';
 import type { Llm } from '../llm/client.ts';
@@ -13,6 +14,7 @@ import type { DeliveryTarget, PlatformName } from '../platform/port.ts';
 import type { Store } from '../store/store.ts';
 import { summariseStory } from '../summarise/summarise-story.ts';
 import { alertsForStory, type WatchMatcher } from '../watch/match-watches.ts';
+import { withEnqueueRetry } from './enqueue-retry.ts';
 import type {
   AskJob,
   DigestJob,
@@ -47,6 +49,8 @@ export interface PipelineDeps {
   embeddings: boolean;
   /** Threads for the CPU-bound half of ingest; without one, ingest analyses on this thread. */
   analyser?: ArticleAnalyser | null;
+  /** How long an enqueue Redis refuses is retried before the job fails (default: not retried here). */
+  enqueueRetryMs?: number | undefined;
 }
 
 /**
@@ -60,6 +64,7 @@ export async function enqueueDeliveries(
   reqs: DeliveryRequest[],
 ): Promise<JobRef[]> {
   const refs: JobRef[] = [];
+  const postable: Array<{ req: DeliveryRequest; platform: PlatformName }> = [];
   for (const req of reqs) {
     const platform = platformOf(req.channel);
     if (!platform || !deps.platforms.includes(platform)) {
@@ -70,12 +75,27 @@ export async function enqueueDeliveries(
       await recordUndeliverable(deps.store, req, reason);
       continue;
     }
+    postable.push({ req, platform });
+  }
+  // The outbox: the ledger holds each delivery (and its payload) before Redis does, so a failed
+  // enqueue or a lost queue leaves it visible as unsettled, and the next reconciliation enqueues it.
+  await deps.store.recordPendingDeliveries(
+    postable.map(({ req }) => ({ claim: claimOf(req), request: req })),
+  );
+  for (const { req, platform } of postable) {
     const queue = deliverQueue(platform);
     const id = jobId('deliver', req.deliveryId);
-    await rt.queue(queue).add('deliver', req, { jobId: id });
+    await enqueue(deps, `deliver ${req.deliveryId}`, () =>
+      rt.queue(queue).add('deliver', req, { jobId: id }),
+    );
     refs.push({ queue, id });
   }
   return refs;
+}
+
+/** An enqueue from inside a job, retried while Redis refuses writes (see withEnqueueRetry). */
+function enqueue<T>(deps: PipelineDeps, what: string, fn: () => Promise<T>): Promise<T> {
+  return withEnqueueRetry(fn, { budgetMs: deps.enqueueRetryMs ?? 0, log: deps.log, what });
 }
 
 export function summariseRef(storyId: string, version: number): JobRef {
@@ -118,13 +138,9 @@ async function processIngest(
         due.push({ storyId: r.storyId, version: story.wantedSummaryVersion });
         queued.add(r.storyId);
         resumed++;
-      } else if (story) {
-        // Summarised, but the run may have died before its alerts were queued: match it again (a
-        // no-op summary, and the ledger keeps alerts once-only) instead of waiting for the dead
-        // run's job to be found stalled.
-        due.push({ storyId: r.storyId, version: story.summaryVersion });
-        queued.add(r.storyId);
       }
+      // Summarised but not yet matched against the watches (the run died before its alerts were
+      // recorded): the store names it (unalertedStories) and reconciliation matches it again.
     }
   }
   if (resumed > 0) deps.log.info('resuming unfinished stories', { job: job.id, stories: resumed });
@@ -139,7 +155,9 @@ async function processIngest(
     bulk.push({ name: 'summarise', data: { batch: due }, opts: { jobId: ref.id } });
     next.push(ref);
   }
-  if (bulk.length > 0) await rt.queue(SUMMARISE_QUEUE).addBulk(bulk);
+  if (bulk.length > 0) {
+    await enqueue(deps, `summaries of ${job.id}`, () => rt.queue(SUMMARISE_QUEUE).addBulk(bulk));
+  }
   return { results, next, resumed };
 }
 
@@ -151,6 +169,7 @@ async function processSummarise(
   const stories = 'batch' in job.data ? job.data.batch : [job.data];
   // A thread pays for itself when there are several stories' summaries to overlap with the writes.
   const analyser = stories.length >= 4 ? deps.analyser : null;
+  const matched: StoryVersion[] = [];
   const alerts = (
     await Promise.all(
       stories.map(async ({ storyId }) => {
@@ -159,12 +178,18 @@ async function processSummarise(
           storyId,
         );
         if (outcome.status === 'missing') return [];
+        matched.push({ storyId, version: outcome.version });
         // Matching runs after every summary write (and on re-runs): the ledger makes alerts once-only.
         return alertsForStory(deps.store, deps.watches, storyId);
       }),
     )
   ).flat();
-  return { next: await enqueueDeliveries(rt, deps, alerts) };
+  const next = await enqueueDeliveries(rt, deps, alerts);
+  // Only once its alerts are in the outbox is a summary matched: a crash before this point leaves the
+  // story among the store's unalerted ones, and reconciliation matches it again (the ledger keeps
+  // alerts once-only).
+  for (const m of matched) await deps.store.markStoryMatched(m.storyId, m.version);
+  return { next };
 }
 
 /** Scheduler jobs are named `repeat:<schedulerId>:<millis>`: the millis are the instant the digest is due. */
@@ -193,12 +218,33 @@ async function processAsk(rt: QueueRuntime, deps: PipelineDeps, job: Job<AskJob>
   return { next: await enqueueDeliveries(rt, deps, [request]) };
 }
 
+/** While a platform's Retry-After for a channel runs, that channel's deliveries wait (all processes). */
+const pauseKey = (rt: QueueRuntime, channel: string): string => `${rt.prefix}:channel-pause:${channel}`;
+
 async function processDeliver(
+  rt: QueueRuntime,
+  client: Redis,
   deps: PipelineDeps,
   target: DeliveryTarget,
   job: Job<DeliveryRequest>,
 ): Promise<StepResult> {
-  await deliver(deps.store, target, job.data, { log: deps.log });
+  const key = pauseKey(rt, job.data.channel);
+  const left = await client.pttl(key);
+  if (left > 0) {
+    // Another delivery to this channel was told to wait: this one waits as long (delayed, not failed).
+    throw new TradewireError('platform/rate-limited', `${job.data.channel} is rate-limited by its platform`, {
+      retryable: true,
+      retryAfterMs: left,
+    });
+  }
+  try {
+    await deliver(deps.store, target, job.data, { log: deps.log });
+  } catch (err) {
+    if (isTradewireError(err, 'platform/rate-limited') && err.retryAfterMs) {
+      await client.set(key, '1', 'PX', err.retryAfterMs);
+    }
+    throw err;
+  }
   return { next: [] };
 }
 
@@ -294,8 +340,12 @@ export function startWorkers(
     make<DigestJob, StepResult>(DIGEST_QUEUE, 2, (job, d) => processDigest(rt, d, job));
     make<AskJob, StepResult>(ASK_QUEUE, 2, (job, d) => processAsk(rt, d, job));
   }
+  // One connection for every delivery worker's channel-pause reads and writes.
+  const pauses = deps.targets.size > 0 ? rt.connection() : null;
   for (const [platform, target] of deps.targets) {
-    make<DeliveryRequest, StepResult>(deliverQueue(platform), 4, (job, d) => processDeliver(d, target, job));
+    make<DeliveryRequest, StepResult>(deliverQueue(platform), 4, (job, d) =>
+      processDeliver(rt, pauses!, d, target, job),
+    );
   }
   return {
     workers,

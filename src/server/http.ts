@@ -9,8 +9,19 @@ import { METRICS_CONTENT_TYPE } from './metrics.ts';
  */
 export type Route = HttpRoute;
 
+/** A /healthz document: `checks` decides the status; the other fields are reported as they are. */
+export interface HealthReport {
+  checks: Record<string, boolean>;
+  [field: string]: unknown;
+}
+
 export interface HttpDeps {
   health: () => Promise<Record<string, boolean>>;
+  /**
+   * When given, /healthz answers with this document instead (`checks` decides 200 or 503; the rest,
+   * such as counts of unfinished work and queue depths, is reported beside it).
+   */
+  healthReport?: () => Promise<HealthReport>;
   metrics: () => Promise<string>;
   routes?: Map<string, Route>;
   log: Logger;
@@ -38,10 +49,10 @@ export async function startHttpServer(
 async function handle(req: IncomingMessage, res: ServerResponse, deps: HttpDeps): Promise<void> {
   const path = new URL(req.url ?? '/', 'http://localhost').pathname;
   if (req.method === 'GET' && path === '/healthz') {
-    const checks = await deps.health();
-    const ok = Object.values(checks).every(Boolean);
+    const report = deps.healthReport ? await deps.healthReport() : { checks: await deps.health() };
+    const ok = Object.values(report.checks).every(Boolean);
     res.writeHead(ok ? 200 : 503, { 'content-type': 'application/json' });
-    res.end(JSON.stringify({ ok, checks }));
+    res.end(JSON.stringify({ ...report, ok }));
     return;
   }
   if (req.method === 'GET' && path === '/metrics') {

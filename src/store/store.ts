@@ -3,12 +3,14 @@ import type { DeliveryLedger } from './ledger.ts';
 import type { PassageSearch } from './retrieval.ts';
 import type { ScheduleStore, ThreadStore, WatchStore } from './subscriptions.ts';
 import type { SummaryStore } from './summaries.ts';
+import type { UnfinishedWorkStore } from './unfinished.ts';
 
 export type * from './articles.ts';
 export type * from './ledger.ts';
 export type * from './retrieval.ts';
 export type * from './subscriptions.ts';
 export type * from './summaries.ts';
+export type * from './unfinished.ts';
 
 /**
  * The repository port, one interface per aggregate. SQLite (embedded default) implements it in
@@ -24,6 +26,7 @@ export interface Store
     DeliveryLedger,
     WatchStore,
     ScheduleStore,
-    ThreadStore {
+    ThreadStore,
+    UnfinishedWorkStore {
   close(): Promise<void>;
 }

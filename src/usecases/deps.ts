@@ -3,6 +3,7 @@ import type { Llm } from '../llm/client.ts';
 import type { Logger } from '../log.ts';
 import type { Platform } from '../platform/port.ts';
 import type { PlatformRegistry } from '../platform/registry.ts';
+import type { ReconcileReport } from '../queue/reconcile.ts';
 import type { QueueRuntime } from '../queue/runtime.ts';
 import type { FeedStore } from '../store/feeds.ts';
 import type { Store } from '../store/store.ts';
@@ -29,4 +30,9 @@ export interface UseCaseDeps {
   renderer?(name: string): Pick<Platform, 'render'> | undefined;
   /** Starts this process's workers, for a caller that waits for the pipeline (idempotent). */
   startWorkers(): Promise<void>;
+  /**
+   * Puts the work the store names as unfinished (unsummarised or unalerted stories, unsettled
+   * deliveries) back on the queue under its deterministic job ids (absent: nothing to reconcile).
+   */
+  reconcile?(): Promise<ReconcileReport>;
 }

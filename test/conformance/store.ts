@@ -698,6 +698,92 @@ export function describeStoreConformance(name: string, factory: StoreBackendFact
       });
     });
 
+    describe('unfinished work', () => {
+      const pending = (id: string, request: unknown = { deliveryId: id, n: 1 }) => ({
+        claim: { id, channel: 'console:a', kind: 'alert' as const, storyIds: ['s1'], watchId: 'w1' },
+        request,
+      });
+
+      it('names stories that want a summary, then summaries not matched against the watches, oldest first', async () => {
+        expect(await store.unfinishedCounts()).toEqual({ unsummarised: 0, unalerted: 0, unsettled: 0 });
+        const s1 = await addNew(store, article('a1'));
+        const s2 = await addNew(store, article('a2', { bandKeys: ['k-other'] }));
+        expect(await store.unsummarisedStories(10)).toEqual([
+          { storyId: s1, version: 1 },
+          { storyId: s2, version: 1 },
+        ]);
+        expect(await store.unsummarisedStories(1)).toEqual([{ storyId: s1, version: 1 }]);
+        expect(await store.unalertedStories(10)).toEqual([]);
+        await store.saveSummary(summaryOf(s1, 1));
+        expect(await store.unfinishedCounts()).toEqual({ unsummarised: 1, unalerted: 1, unsettled: 0 });
+        expect(await store.unalertedStories(10)).toEqual([{ storyId: s1, version: 1 }]);
+        await store.markStoryMatched(s1, 1);
+        expect(await store.unalertedStories(10)).toEqual([]);
+        // A material change wants version 2: unsummarised again, and once summarised, unmatched again.
+        await addJoining(store, article('a3'), s1, true);
+        expect((await store.unsummarisedStories(10)).map((x) => x.storyId)).toContain(s1);
+        expect(await store.unalertedStories(10)).toEqual([]);
+        await store.saveSummary(summaryOf(s1, 2));
+        expect(await store.unalertedStories(10)).toEqual([{ storyId: s1, version: 2 }]);
+        // Forward only: marking an older version changes nothing.
+        await store.markStoryMatched(s1, 1);
+        expect(await store.unalertedStories(10)).toEqual([{ storyId: s1, version: 2 }]);
+        await store.markStoryMatched(s1, 2);
+        expect(await store.unfinishedCounts()).toEqual({ unsummarised: 1, unalerted: 0, unsettled: 0 });
+      });
+
+      it('records deliveries before they are enqueued, with their payload, until they settle', async () => {
+        await store.recordPendingDeliveries([
+          pending('d1'),
+          pending('d2', { deliveryId: 'd2', nested: [1, 'x'] }),
+        ]);
+        expect(await store.getDelivery('d1')).toMatchObject({
+          status: 'pending',
+          attempts: 0,
+          watchId: 'w1',
+        });
+        const listed = await store.unsettledDeliveries(10);
+        expect(listed.map((d) => d.id).sort()).toEqual(['d1', 'd2']);
+        expect(listed.find((d) => d.id === 'd2')).toMatchObject({
+          channel: 'console:a',
+          kind: 'alert',
+          status: 'pending',
+          attempts: 0,
+          request: { deliveryId: 'd2', nested: [1, 'x'] },
+        });
+        expect(await store.unsettledDeliveries(1)).toHaveLength(1);
+        // Claimed (perhaps posted) but not settled: still unsettled, with the attempt counted.
+        expect((await store.claimDelivery({ ...pending('d1').claim, leaseMs: 60_000 })).outcome).toBe(
+          'claimed',
+        );
+        expect((await store.unsettledDeliveries(10)).find((d) => d.id === 'd1')?.attempts).toBe(1);
+        // Recording again keeps the status and attempts; a rate-limited one is still unsettled.
+        await store.recordPendingDeliveries([pending('d1', { deliveryId: 'd1', n: 2 })]);
+        const d1 = (await store.unsettledDeliveries(10)).find((d) => d.id === 'd1');
+        expect(d1).toMatchObject({ attempts: 1, request: { deliveryId: 'd1', n: 1 } });
+        await store.settleDelivery('d1', 'rate-limited', { reason: '429' });
+        expect((await store.unsettledDeliveries(10)).find((d) => d.id === 'd1')?.status).toBe('rate-limited');
+        await store.settleDelivery('d1', 'delivered', { messageRef: 'm1' });
+        await store.recordPendingDeliveries([pending('d1')]);
+        expect(await store.getDelivery('d1')).toMatchObject({ status: 'delivered', messageRef: 'm1' });
+        expect((await store.unsettledDeliveries(10)).map((d) => d.id)).toEqual(['d2']);
+        expect(await store.unfinishedCounts()).toEqual({ unsummarised: 0, unalerted: 0, unsettled: 1 });
+        // A delivery claimed before the outbox existed has no payload: listed, with request null.
+        await store.claimDelivery({ ...pending('d3').claim, leaseMs: 60_000 });
+        expect((await store.unsettledDeliveries(10)).find((d) => d.id === 'd3')?.request).toBeNull();
+      });
+
+      it('what it records is committed for an independent connection', async () => {
+        const s1 = await addNew(store, article('a1'));
+        await store.saveSummary(summaryOf(s1, 1));
+        await store.markStoryMatched(s1, 1);
+        await store.recordPendingDeliveries([pending('d1')]);
+        const other = await backend.openIndependent();
+        expect(await other.unfinishedCounts()).toEqual({ unsummarised: 0, unalerted: 0, unsettled: 1 });
+        expect((await other.unsettledDeliveries(10))[0]?.request).toEqual({ deliveryId: 'd1', n: 1 });
+      });
+    });
+
     describe('watches, schedules and threads', () => {
       it('adds, lists and removes watches, and keeps to the per-channel limit', async () => {
         expect(await store.addWatch(watch('w1', 'console:a'), 2)).toEqual(watch('w1', 'console:a'));

@@ -46,3 +46,50 @@ export async function startTestRedis(): Promise<TestRedis> {
     },
   };
 }
+
+/** A redis-server the drills can SIGKILL and start again on the same port and data (AOF on). */
+export interface DrillRedis extends TestRedis {
+  /** SIGKILL: no shutdown, no final fsync. */
+  kill(): Promise<void>;
+  /** Starts the server again on the same port and directory (it replays its AOF). */
+  restart(): Promise<void>;
+}
+
+function spawnRedis(port: number, dir: string, aof: boolean): Promise<ChildProcess> {
+  const args = ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', ''];
+  args.push('--appendonly', aof ? 'yes' : 'no', '--appendfsync', 'everysec');
+  const child: ChildProcess = spawn('redis-server', args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  return new Promise<ChildProcess>((resolve, reject) => {
+    let out = '';
+    child.stdout?.on('data', (b: Buffer) => {
+      out += b.toString();
+      if (out.includes('Ready to accept connections')) resolve(child);
+    });
+    child.once('error', reject);
+    child.once('exit', (code) => reject(new Error(`redis-server exited with ${code}: ${out.slice(-300)}`)));
+  });
+}
+
+export async function startDrillRedis(opts: { aof: boolean }): Promise<DrillRedis> {
+  const dir = mkdtempSync(join(tmpdir(), 'tw-drill-redis-'));
+  const port = await freePort();
+  let child = await spawnRedis(port, dir, opts.aof);
+  const exit = async (signal: NodeJS.Signals) => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    const done = new Promise((r) => child.once('exit', r));
+    child.kill(signal);
+    await done;
+  };
+  return {
+    url: `redis://127.0.0.1:${port}`,
+    port,
+    kill: () => exit('SIGKILL'),
+    async restart() {
+      child = await spawnRedis(port, dir, opts.aof);
+    },
+    async stop() {
+      await exit('SIGTERM');
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}

@@ -2,6 +2,8 @@ import type { Server } from 'node:http';
 import type { HttpRoute, InboundConnection } from '../../platform/port.ts';
 import { syncDigestSchedulers } from '../../queue/digest-schedulers.ts';
 import { ASK_QUEUE, DIGEST_QUEUE, deliverQueue, INGEST_QUEUE, SUMMARISE_QUEUE } from '../../queue/names.ts';
+import type { QueueRuntime } from '../../queue/runtime.ts';
+import { pipelineStatus } from '../../queue/status.ts';
 import { enqueueDeliveries } from '../../queue/workers.ts';
 import { startHttpServer } from '../../server/http.ts';
 import { INGEST_PATH, ingestRoute } from '../../server/ingest-route.ts';
@@ -48,6 +50,10 @@ export async function runService(
     FEEDS_QUEUE,
     ...names.map(deliverQueue),
   ];
+  // Where workers run, the store's unfinished work is reconciled with the queue (see startReconciler).
+  const reconciler = has('worker')
+    ? startReconciler(app, rt, [INGEST_QUEUE, SUMMARISE_QUEUE, ...names.map(deliverQueue)])
+    : { stop: () => {} };
   const feeds = await startFeedPolling(
     rt,
     app.deps,
@@ -78,14 +84,9 @@ export async function runService(
     ({ server, port } = await startHttpServer(opts.port ?? app.config.port, {
       log: app.log,
       routes,
-      health: async () => {
-        const redis = await rt.ping();
-        const store = await app.store
-          .storyCount()
-          .then(() => true)
-          .catch(() => false);
-        return { redis, store };
-      },
+      health: async () => (await pipelineStatus(rt, app.store, queues)).checks,
+      // Spread into a plain object: the report is JSON as it is.
+      healthReport: async () => ({ ...(await pipelineStatus(rt, app.store, queues)) }),
       metrics: () => renderMetrics(rt, app.store, queues),
     }));
     for (const { conn } of inbound) await conn.start();
@@ -103,8 +104,40 @@ export async function runService(
     if (opts.signal.aborted) resolve();
     opts.signal.addEventListener('abort', () => resolve(), { once: true });
   });
+  reconciler.stop();
   await Promise.allSettled(inbound.map(({ conn }) => conn.stop()));
   await feeds.close();
   const srv = server;
   if (srv) await new Promise<void>((resolve) => srv.close(() => resolve()));
+}
+
+/**
+ * Reconciles the store's unfinished work with the queue now, and again every interval while the
+ * pipeline queues are idle (then anything the store still names is work the queue lost).
+ */
+function startReconciler(app: App, rt: QueueRuntime, queues: string[]): { stop(): void } {
+  let busy = false;
+  const once = async (whenIdle: boolean) => {
+    if (busy) return;
+    busy = true;
+    try {
+      if (whenIdle) {
+        for (const q of queues) {
+          const c = await rt.queue(q).getJobCounts('waiting', 'active', 'delayed', 'prioritized');
+          if (Object.values(c).some((n) => n > 0)) return;
+        }
+      }
+      await app.deps.reconcile?.();
+    } catch (err) {
+      app.log.warn('reconciliation failed; will try again', {
+        err: err instanceof Error ? err.message : err,
+      });
+    } finally {
+      busy = false;
+    }
+  };
+  void once(false);
+  const timer = setInterval(() => void once(true), app.config.reconcile.intervalMs);
+  timer.unref();
+  return { stop: () => clearInterval(timer) };
 }

@@ -187,6 +187,16 @@ const MIGRATIONS: string[] = [
   `
   ALTER TABLE articles ALTER CONSTRAINT articles_story_id_fkey DEFERRABLE INITIALLY DEFERRED;
   `,
+  // Unfinished work the store can name (as SQLite migration 3; here migration 4): the summary version watch matching last
+  // ran for, and the job payload of a delivery recorded before it is enqueued (outbox).
+  `
+  ALTER TABLE stories ADD COLUMN matched_version INTEGER NOT NULL DEFAULT 0;
+  UPDATE stories SET matched_version = summary_version;
+  CREATE INDEX stories_unfinished ON stories(seq)
+    WHERE summary_version < wanted_summary_version OR matched_version < summary_version;
+  ALTER TABLE deliveries ADD COLUMN request TEXT;
+  CREATE INDEX deliveries_unsettled ON deliveries(created_at) WHERE status IN ('pending', 'rate-limited');
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -21,17 +21,21 @@ import type {
   NewArticle,
   Passage,
   PassageQuery,
+  PendingDelivery,
   SettleOptions,
   StaleDecision,
   Store,
   StoryArticle,
   StoryDecision,
   StoryView,
+  UnfinishedCounts,
+  UnsettledDelivery,
 } from '../store.ts';
 import { addArticle, storyCandidates, storyFingerprints } from './article-writes.ts';
 import { PgConnection, type Queryable, type Row } from './connection.ts';
 import { searchPassages } from './passage-search.ts';
 import { storyViews, toStory } from './story-views.ts';
+import * as unfinished from './unfinished-work.ts';
 
 const str = (v: unknown): string => String(v);
 const strOrNull = (v: unknown): string | null => (v === null || v === undefined ? null : String(v));
@@ -403,6 +407,30 @@ export class PostgresStore implements Store {
          updated_at = excluded.updated_at`,
       [t.threadId, t.channel, JSON.stringify(t), t.updatedAt],
     );
+  }
+
+  recordPendingDeliveries(entries: readonly PendingDelivery[]): Promise<void> {
+    return unfinished.recordPendingDeliveries(this.conn, entries);
+  }
+
+  markStoryMatched(storyId: string, version: number): Promise<void> {
+    return unfinished.markStoryMatched(this.conn, storyId, version);
+  }
+
+  unfinishedCounts(): Promise<UnfinishedCounts> {
+    return unfinished.unfinishedCounts(this.conn);
+  }
+
+  unsummarisedStories(limit: number): Promise<Array<{ storyId: string; version: number }>> {
+    return unfinished.unsummarisedStories(this.conn, limit);
+  }
+
+  unalertedStories(limit: number): Promise<Array<{ storyId: string; version: number }>> {
+    return unfinished.unalertedStories(this.conn, limit);
+  }
+
+  unsettledDeliveries(limit: number): Promise<UnsettledDelivery[]> {
+    return unfinished.unsettledDeliveries(this.conn, limit);
   }
 
   async close(): Promise<void> {

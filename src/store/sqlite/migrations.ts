@@ -162,6 +162,16 @@ const MIGRATIONS: string[] = [
   ALTER TABLE deliveries ADD COLUMN message_refs TEXT NOT NULL DEFAULT '[]';
   UPDATE deliveries SET message_refs = json_array(message_ref) WHERE message_ref IS NOT NULL;
   `,
+  // Unfinished work the store can name: the summary version watch matching last ran for (existing
+  // stories count as matched), and the job payload of a delivery written before it is enqueued (outbox).
+  `
+  ALTER TABLE stories ADD COLUMN matched_version INTEGER NOT NULL DEFAULT 0;
+  UPDATE stories SET matched_version = summary_version;
+  CREATE INDEX stories_unfinished ON stories(seq)
+    WHERE summary_version < wanted_summary_version OR matched_version < summary_version;
+  ALTER TABLE deliveries ADD COLUMN request TEXT;
+  CREATE INDEX deliveries_unsettled ON deliveries(created_at) WHERE status IN ('pending', 'rate-limited');
+  `,
 ];
 
 export function migrate(db: BetterSqlite3.Database): void {

@@ -22,17 +22,21 @@ import type {
   NewArticle,
   Passage,
   PassageQuery,
+  PendingDelivery,
   SettleOptions,
   StaleDecision,
   Store,
   StoryArticle,
   StoryDecision,
   StoryView,
+  UnfinishedCounts,
+  UnsettledDelivery,
 } from '../store.ts';
 import { addArticle, storyCandidates, storyFingerprints } from './article-writes.ts';
 import { SqliteConnection } from './connection.ts';
 import { searchPassages } from './passage-search.ts';
 import { StoryViews, toStory } from './story-views.ts';
+import * as unfinished from './unfinished-work.ts';
 
 type Row = Record<string, unknown>;
 const str = (v: unknown): string => String(v);
@@ -417,6 +421,31 @@ export class SqliteStore implements Store {
         t.updatedAt,
       );
     });
+  }
+
+  async recordPendingDeliveries(entries: readonly PendingDelivery[]): Promise<void> {
+    if (entries.length === 0) return;
+    return this.write(() => unfinished.recordPendingDeliveries(this.conn, entries));
+  }
+
+  async markStoryMatched(storyId: string, version: number): Promise<void> {
+    return this.write(() => unfinished.markStoryMatched(this.conn, storyId, version));
+  }
+
+  async unfinishedCounts(): Promise<UnfinishedCounts> {
+    return unfinished.unfinishedCounts(this.conn);
+  }
+
+  async unsummarisedStories(limit: number): Promise<Array<{ storyId: string; version: number }>> {
+    return unfinished.unsummarisedStories(this.conn, limit);
+  }
+
+  async unalertedStories(limit: number): Promise<Array<{ storyId: string; version: number }>> {
+    return unfinished.unalertedStories(this.conn, limit);
+  }
+
+  async unsettledDeliveries(limit: number): Promise<UnsettledDelivery[]> {
+    return unfinished.unsettledDeliveries(this.conn, limit);
   }
 
   async close(): Promise<void> {

@@ -35,7 +35,12 @@ describe('tradewire run', () => {
 
     const health = await fetch(`http://127.0.0.1:${port}/healthz`);
     expect(health.status).toBe(200);
-    expect(await health.json()).toEqual({ ok: true, checks: { redis: true, store: true } });
+    expect(await health.json()).toMatchObject({
+      ok: true,
+      checks: { redis: true, store: true },
+      unfinished: { unsummarised: 0, unalerted: 0, unsettled: 0 },
+      queues: { ingest: { waiting: 0, active: 0, delayed: 0, failed: 0, lastError: null } },
+    });
     const metrics = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
     expect(metrics).toMatch(/tradewire_queue_jobs\{queue="summarise",state="waiting"\} 0/);
     expect(metrics).toMatch(/tradewire_stories 0/);
