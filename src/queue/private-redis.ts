@@ -9,7 +9,7 @@ import {
   statSync,
   writeFileSync,
 } from 'node:fs';
-import { createConnection, createServer } from 'node:net';
+import { createConnection, createServer, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { TradewireError } from '../errors.ts';
@@ -146,17 +146,21 @@ async function spawnRedis(dataDir: string, port: number): Promise<ChildProcess> 
 export async function startPrivateRedis(dataDir: string): Promise<PrivateRedis> {
   mkdirSync(dataDir, { recursive: true });
   const infoFile = join(dataDir, 'redis.json');
-  const shared = (info: RedisInfo): PrivateRedis => ({
-    url: `redis://127.0.0.1:${info.port}`,
-    owned: false,
-    stop: () => stopPrivateRedis(dataDir, info),
-  });
-  const found = await reusable(infoFile);
-  if (found) return shared(found);
-
-  return withLock(join(dataDir, 'redis.lock'), async () => {
-    const again = await reusable(infoFile);
-    if (again) return shared(again);
+  const lockFile = join(dataDir, 'redis.lock');
+  // Reuse and stop are decided under the same lock, and a process counts as connected from that
+  // moment (its presence connection) until it stops: otherwise a process exiting between another's
+  // "it is up" check and its first real connection would stop the server under it.
+  const handle = async (info: RedisInfo, owned: boolean): Promise<PrivateRedis> => {
+    const presence = await holdConnection(info.port);
+    return {
+      url: `redis://127.0.0.1:${info.port}`,
+      owned,
+      stop: () => withLock(lockFile, () => stopIfLast(dataDir, info).finally(() => presence.destroy())),
+    };
+  };
+  return withLock(lockFile, async () => {
+    const found = await reusable(infoFile);
+    if (found) return handle(found, false);
     for (let attempt = 0; attempt < 3; attempt++) {
       const port = await freePort();
       const child = await spawnRedis(dataDir, port);
@@ -165,11 +169,7 @@ export async function startPrivateRedis(dataDir: string): Promise<PrivateRedis> 
         if ((await redisCommand(port, 'PING', 300)) === '+PONG') {
           const info = { pid: child.pid!, port };
           writeFileSync(infoFile, JSON.stringify(info));
-          return {
-            url: `redis://127.0.0.1:${port}`,
-            owned: true,
-            stop: () => stopPrivateRedis(dataDir, info),
-          };
+          return handle(info, true);
         }
         await sleep(25);
       }
@@ -182,17 +182,35 @@ export async function startPrivateRedis(dataDir: string): Promise<PrivateRedis> 
   });
 }
 
-function stopPrivateRedis(dataDir: string, info: RedisInfo): Promise<void> {
-  return withLock(join(dataDir, 'redis.lock'), () => stopIfLast(dataDir, info));
+/**
+ * An idle connection that marks this process as a user of the server (it shows in INFO clients).
+ * Unreferenced, so it never keeps the process alive; a server that goes away just closes it.
+ */
+function holdConnection(port: number): Promise<Socket> {
+  return new Promise((resolve, reject) => {
+    const sock = createConnection({ host: '127.0.0.1', port });
+    sock.once('connect', () => {
+      sock.removeListener('error', reject);
+      sock.on('error', () => sock.destroy());
+      sock.unref();
+      resolve(sock);
+    });
+    sock.once('error', (err) =>
+      reject(
+        new TradewireError('redis/start-failed', `could not connect to the private Redis: ${err.message}`),
+      ),
+    );
+  });
 }
 
 async function stopIfLast(dataDir: string, info: RedisInfo): Promise<void> {
   if (!alive(info.pid)) return;
-  // Our own connections are closed by now; anything still connected is another tradewire process.
+  // Our queue connections are closed by now (QUIT is answered); left are this INFO connection and our
+  // presence connection. Anything more is another tradewire process: leave the server to it.
   const clients = await redisCommand(info.port, 'INFO clients');
   if (clients === null) return;
   const connected = Number(/connected_clients:(\d+)/.exec(clients ?? '')?.[1] ?? '0');
-  if (connected > 1) return; // 1 = this INFO connection; leave it for the others, they reuse it.
+  if (connected > 2) return;
   try {
     process.kill(info.pid, 'SIGTERM'); // Redis flushes the AOF on SIGTERM.
   } catch {
