@@ -52,6 +52,8 @@ export const ConfigSchema = z.object({
   TRADEWIRE_LLM_TIMEOUT_MS: positiveInt(30_000),
   TRADEWIRE_LLM_MAX_RETRIES: z.coerce.number().int().min(0).max(10).default(3),
   TRADEWIRE_LLM_RPM: positiveInt(60),
+  TRADEWIRE_LLM_BATCH_STORIES: z.coerce.number().int().min(1).max(16).default(4),
+  TRADEWIRE_LLM_BATCH_WAIT_MS: z.coerce.number().int().min(0).max(10_000).default(50),
   TRADEWIRE_WORKER_CONCURRENCY: positiveInt(8),
   TRADEWIRE_ANALYSIS_THREADS: z.coerce.number().int().min(0).max(16).default(1),
   TRADEWIRE_INGEST_REPORT_REJECTIONS: z.coerce.number().int().min(0).default(100),
@@ -121,6 +123,10 @@ export interface Config {
     timeoutMs: number;
     maxRetries: number;
     requestsPerMinute: number;
+    /** Most stories summarised in one LLM call (1: one call per story). */
+    batchStories: number;
+    /** How long a story waits for others to share its call. */
+    batchWaitMs: number;
     /** No key and no base URL: the offline summariser and answerer do the work. */
     enabled: boolean;
     /** Consecutive failed requests (timeouts, 429s, 5xx, connection errors) that open the circuit breaker. */
@@ -230,6 +236,8 @@ export function loadConfig(env: Record<string, string | undefined> = readEnv()):
       timeoutMs: c.TRADEWIRE_LLM_TIMEOUT_MS,
       maxRetries: c.TRADEWIRE_LLM_MAX_RETRIES,
       requestsPerMinute: c.TRADEWIRE_LLM_RPM,
+      batchStories: c.TRADEWIRE_LLM_BATCH_STORIES,
+      batchWaitMs: c.TRADEWIRE_LLM_BATCH_WAIT_MS,
       enabled: c.OPENAI_API_KEY !== undefined || c.OPENAI_BASE_URL !== undefined,
       breakerFailures: c.TRADEWIRE_LLM_BREAKER_FAILURES,
       breakerCooldownMs: c.TRADEWIRE_LLM_BREAKER_COOLDOWN_MS,

@@ -20,6 +20,7 @@ import { PostgresStore } from '../store/postgres/postgres-store.ts';
 import { SqliteFeedStore } from '../store/sqlite/sqlite-feeds.ts';
 import { SqliteStore } from '../store/sqlite/sqlite-store.ts';
 import type { Store } from '../store/store.ts';
+import { SummaryBatcher } from '../summarise/summary-batcher.ts';
 import type { UseCaseDeps } from '../usecases/deps.ts';
 import { resummariseFallbacks } from '../usecases/resummarise.ts';
 import { WatchMatcher } from '../watch/match-watches.ts';
@@ -126,6 +127,9 @@ export function openApp(opts: AppOptions): App {
   const consolePlatform = new ConsolePlatform(config.dataDir, opts.echo);
   const platforms = new PlatformRegistry(configuredPlatforms(config, log, consolePlatform));
   const watches = new WatchMatcher(store);
+  const summaryBatcher = llm
+    ? new SummaryBatcher(llm, { maxStories: config.llm.batchStories, waitMs: config.llm.batchWaitMs })
+    : null;
   let workers: WorkerSet | null = null;
   let analyser: AnalysisPool | null = null;
   const pipelineDeps = (): PipelineDeps => ({
@@ -139,6 +143,7 @@ export function openApp(opts: AppOptions): App {
     embeddings: config.llm.embeddingModel !== undefined,
     analyser,
     enqueueRetryMs: config.reconcile.enqueueRetryMs,
+    summaryBatcher,
   });
   const queues = () => {
     runtime ??= QueueRuntime.start(config, log);

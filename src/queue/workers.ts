@@ -13,6 +13,7 @@ import type { Logger } from '../log.ts';
 import type { DeliveryTarget, PlatformName } from '../platform/port.ts';
 import type { Store } from '../store/store.ts';
 import { summariseStory } from '../summarise/summarise-story.ts';
+import type { SummaryBatcher } from '../summarise/summary-batcher.ts';
 import { alertsForStory, type WatchMatcher } from '../watch/match-watches.ts';
 import { withEnqueueRetry } from './enqueue-retry.ts';
 import type {
@@ -51,6 +52,8 @@ export interface PipelineDeps {
   analyser?: ArticleAnalyser | null;
   /** How long an enqueue Redis refuses is retried before the job fails (default: not retried here). */
   enqueueRetryMs?: number | undefined;
+  /** Shares LLM calls among the stories being summarised at once (none: one call per story). */
+  summaryBatcher?: SummaryBatcher | null | undefined;
 }
 
 /**
@@ -174,7 +177,11 @@ async function processSummarise(
     await Promise.all(
       stories.map(async ({ storyId }) => {
         const outcome = await summariseStory(
-          { ...deps, offlineOnThread: analyser ? (a) => analyser.summarise(a) : null },
+          {
+            ...deps,
+            batcher: deps.summaryBatcher,
+            offlineOnThread: analyser ? (a) => analyser.summarise(a) : null,
+          },
           storyId,
         );
         if (outcome.status === 'missing') return [];

@@ -4,7 +4,12 @@ import type { Llm, LlmUsage } from '../llm/client.ts';
 import { escapeAttr, escapeData, unescapeData } from '../llm/prompt-data.ts';
 import { loadPrompt } from '../llm/prompts.ts';
 import { splitSentences } from '../text/sentences.ts';
-import { SummarySchema } from './summary-schema.ts';
+import {
+  type BatchSummaryItem,
+  BatchSummarySchema,
+  parseBatchItem,
+  SummarySchema,
+} from './summary-schema.ts';
 
 export interface SummariserArticle {
   title: string;
@@ -24,12 +29,9 @@ export const INPUT_LIMITS = { perArticleChars: 12_000, totalChars: 24_000, maxAr
 const MAX_OUTPUT_TOKENS = 1_200;
 
 export async function summariseWithLlm(llm: Llm, articles: SummariserArticle[]): Promise<LlmSummaryResult> {
-  if (articles.length === 0) throw new RangeError('summariseWithLlm needs at least one article');
   const prompt = loadPrompt('summarise');
-  const used = articles.slice(0, INPUT_LIMITS.maxArticles);
-  const bodies = fitBodies(onlyNewSentences(used.map((a) => a.body.trim())));
-  const blocks = used.map((a, i) => articleBlock(i + 1, a, bodies[i] ?? ''));
-  const user = prompt.renderUser({ count: String(used.length), articles: blocks.join('\n\n') });
+  const story = storyInput(articles);
+  const user = prompt.renderUser({ count: String(story.count), articles: story.blocks });
   const { value, usage } = await llm.completeJson({
     system: prompt.system,
     user,
@@ -37,11 +39,99 @@ export async function summariseWithLlm(llm: Llm, articles: SummariserArticle[]):
     schemaName: 'trade_story_summary',
     maxTokens: MAX_OUTPUT_TOKENS,
   });
-  const sourceText = normaliseForMatch(used.map((a) => `${a.title}\n${a.body}`).join('\n'));
-  const sourceSentences = value.sourceSentences
+  return { summary: grounded(value, story.sourceText), promptVersion: prompt.version, usage };
+}
+
+/** The prompt version of a summary written in a batch: the single-story prompt plus the batch framing. */
+export function batchPromptVersion(): string {
+  return `${loadPrompt('summarise').version}+${loadPrompt('summarise-batch').version}`;
+}
+
+/**
+ * Several stories in one call (prompts/summarise-batch.md): the instructions are sent once instead of
+ * once per story. Each story is its own `<story id="Sn">` block of article blocks, bounded as in a
+ * single call. The result has one entry per story, in order: its summary, or null when the reply left it
+ * out or its entry failed validation (the caller then summarises that story alone). Usage is shared
+ * among the stories in proportion to their input. Throws as `completeJson` does (the whole call failed).
+ */
+export async function summariseBatchWithLlm(
+  llm: Llm,
+  stories: SummariserArticle[][],
+): Promise<Array<LlmSummaryResult | null>> {
+  if (stories.length === 0) return [];
+  const single = loadPrompt('summarise');
+  const batch = loadPrompt('summarise-batch');
+  const inputs = stories.map(storyInput);
+  const blocks = inputs.map(
+    (story, i) => `<story id="S${i + 1}" articles="${story.count}">\n${story.blocks}\n</story>`,
+  );
+  const { value, usage } = await llm.completeJson({
+    system: `${single.system}\n\n${batch.system}`,
+    user: batch.renderUser({ count: String(stories.length), stories: blocks.join('\n\n') }),
+    schema: BatchSummarySchema,
+    schemaName: 'trade_story_summaries',
+    maxTokens: MAX_OUTPUT_TOKENS * stories.length,
+  });
+  const byId = new Map<string, BatchSummaryItem>();
+  for (const item of value.stories) {
+    const id = item.story.trim().toUpperCase();
+    if (!byId.has(id)) byId.set(id, item);
+  }
+  const shares = shareUsage(
+    usage,
+    inputs.map((story) => story.blocks.length),
+  );
+  const promptVersion = batchPromptVersion();
+  return inputs.map((story, i) => {
+    const item = byId.get(`S${i + 1}`);
+    const summary = item ? parseBatchItem(item) : null;
+    if (!summary) return null;
+    return { summary: grounded(summary, story.sourceText), promptVersion, usage: shares[i] ?? ZERO_USAGE };
+  });
+}
+
+const ZERO_USAGE: LlmUsage = { promptTokens: 0, completionTokens: 0 };
+
+/** Splits a call's tokens by weight; the parts add up to the whole. */
+export function shareUsage(usage: LlmUsage, weights: number[]): LlmUsage[] {
+  const total = weights.reduce((sum, w) => sum + w, 0) || 1;
+  const split = (tokens: number): number[] => {
+    const parts = weights.map((w) => Math.floor((tokens * w) / total));
+    let rest = tokens - parts.reduce((sum, n) => sum + n, 0);
+    for (let i = 0; rest > 0; i = (i + 1) % parts.length, rest--) parts[i] = (parts[i] ?? 0) + 1;
+    return parts;
+  };
+  const prompt = split(usage.promptTokens);
+  const completion = split(usage.completionTokens);
+  return weights.map((_, i) => ({ promptTokens: prompt[i] ?? 0, completionTokens: completion[i] ?? 0 }));
+}
+
+interface StoryInput {
+  count: number;
+  /** The story's article blocks, joined. */
+  blocks: string;
+  /** Its titles and bodies, normalised, to check quoted sentences against. */
+  sourceText: string;
+}
+
+/** A story's articles as prompt blocks: at most `maxArticles`, copies' repeated sentences left out, bodies fitted to the budget. */
+export function storyInput(articles: SummariserArticle[]): StoryInput {
+  if (articles.length === 0) throw new RangeError('a story to summarise needs at least one article');
+  const used = articles.slice(0, INPUT_LIMITS.maxArticles);
+  const bodies = fitBodies(onlyNewSentences(used.map((a) => a.body.trim())));
+  return {
+    count: used.length,
+    blocks: used.map((a, i) => articleBlock(i + 1, a, bodies[i] ?? '')).join('\n\n'),
+    sourceText: normaliseForMatch(used.map((a) => `${a.title}\n${a.body}`).join('\n')),
+  };
+}
+
+/** Keeps only the quoted sentences that really are in the articles. */
+function grounded(summary: Summary, sourceText: string): Summary {
+  const sourceSentences = summary.sourceSentences
     .map(unescapeData)
     .filter((s) => sourceText.includes(normaliseForMatch(s)));
-  return { summary: { ...value, sourceSentences }, promptVersion: prompt.version, usage };
+  return { ...summary, sourceSentences };
 }
 
 /** sha256 over the (order-independent) article content hashes, the prompt version and the model. */

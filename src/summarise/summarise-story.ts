@@ -7,6 +7,7 @@ import { summaries } from '../metrics.ts';
 import type { Store, StoryArticle } from '../store/store.ts';
 import { summariseWithLlm, summaryCacheKey } from './llm-summariser.ts';
 import { type OfflineArticle, summariseOffline } from './offline.ts';
+import type { SummaryBatcher } from './summary-batcher.ts';
 
 export const OFFLINE_SUMMARISER = 'offline';
 export const OFFLINE_PROMPT_VERSION = 'offline-1';
@@ -25,6 +26,8 @@ export interface SummariseDeps {
   summaryLeaseMs?: number;
   /** Writes offline summaries off this thread (null: could not; then this thread writes it). */
   offlineOnThread?: ((articles: OfflineArticle[]) => Promise<Summary | null>) | null | undefined;
+  /** Puts stories summarised at the same moment into one LLM call (without it: one call per story). */
+  batcher?: SummaryBatcher | null | undefined;
 }
 
 export const DEFAULT_SUMMARY_LEASE_MS = 5 * 60_000;
@@ -108,7 +111,7 @@ async function summariseNow(deps: SummariseDeps, storyId: string): Promise<Summa
   let fallback: string | null = null;
 
   if (llm) {
-    const got = await summariseWithCache(store, llm, articles).catch((err: unknown) => {
+    const got = await summariseWithCache(store, llm, articles, deps.batcher ?? null).catch((err: unknown) => {
       summariseStats.llmFailures++;
       fallback = isTradewireError(err) ? err.code : 'llm/error';
       // An open breaker is expected while the LLM is down: one line per story would flood the log.
@@ -160,6 +163,7 @@ async function summariseWithCache(
   store: Store,
   llm: Llm,
   articles: StoryArticle[],
+  batcher: SummaryBatcher | null,
 ): Promise<{ summary: Summary; summarisedBy: string; promptVersion: string; cached: boolean }> {
   const promptVersion = loadPrompt('summarise').version;
   const key = summaryCacheKey(
@@ -173,10 +177,14 @@ async function summariseWithCache(
     return { ...hit, cached: true };
   }
   summariseStats.llmCalls++;
-  const res = await summariseWithLlm(
-    llm,
-    articles.map((a) => ({ title: a.title, body: a.body, source: a.source, published: a.published })),
-  );
+  const input = articles.map((a) => ({
+    title: a.title,
+    body: a.body,
+    source: a.source,
+    published: a.published,
+  }));
+  // The cache key names the single-story prompt: a batched summary answers the same instructions.
+  const res = await (batcher ? batcher.summarise(input) : summariseWithLlm(llm, input));
   summariseStats.promptTokens += res.usage.promptTokens;
   summariseStats.completionTokens += res.usage.completionTokens;
   const value = { summary: res.summary, summarisedBy: `llm:${llm.model}`, promptVersion: res.promptVersion };

@@ -19,7 +19,8 @@ const KNOWN_INSTRUMENTS: ReadonlySet<string> = new Set(TRADE_INSTRUMENTS);
 const text = z.string();
 const list = z.array(z.string());
 
-const SummaryOutputSchema = z.object({
+/** What the model writes for one story, before clean-up (the JSON schema sent is built from it). */
+export const SummaryOutputSchema = z.object({
   headline: text.describe(`One-line headline, at most ${HEADLINE_MAX} characters.`),
   summary: text.describe('Two or three sentences.'),
   keyPoints: list.describe('Three to five short key points.'),
@@ -81,7 +82,37 @@ function normaliseInstruments(values: string[]): TradeInstrument[] {
   return out;
 }
 
-export const SummarySchema: z.ZodType<Summary> = SummaryOutputSchema.transform((raw, ctx): Summary => {
+type SummaryOutput = z.output<typeof SummaryOutputSchema>;
+
+export const SummarySchema: z.ZodType<Summary> = SummaryOutputSchema.transform(
+  (raw, ctx): Summary => toSummary(raw, ctx),
+);
+
+/**
+ * Several stories in one reply (prompts/summarise-batch.md): structure is checked for the whole reply,
+ * the clean-up rules per story (`parseBatchItem`), so one story's empty headline costs that story a
+ * call of its own, not the whole batch.
+ */
+export const BatchSummarySchema = z.object({
+  stories: z
+    .array(
+      SummaryOutputSchema.extend({
+        story: z.string().describe('The id of the story this summary is for, as given in its <story> tag.'),
+      }),
+    )
+    .describe('One summary per story, in the order given.'),
+});
+
+export type BatchSummaryItem = z.output<typeof BatchSummarySchema>['stories'][number];
+
+/** One story of a batch reply through the same clean-up as a single reply; null when it fails it. */
+export function parseBatchItem(item: BatchSummaryItem): Summary | null {
+  const { story: _story, ...raw } = item;
+  const parsed = SummarySchema.safeParse(raw);
+  return parsed.success ? parsed.data : null;
+}
+
+function toSummary(raw: SummaryOutput, ctx: z.RefinementCtx): Summary {
   const headline = clampHeadline(raw.headline);
   const summary = raw.summary.replace(/\s+/g, ' ').trim();
   const keyPoints = clean(raw.keyPoints, KEY_POINTS_MAX);
@@ -101,7 +132,7 @@ export const SummarySchema: z.ZodType<Summary> = SummaryOutputSchema.transform((
     sourceSentences: clean(raw.sourceSentences, SOURCE_SENTENCES_MAX),
     ...(raw.relevance === undefined ? {} : { relevance: clampRelevance(raw.relevance) }),
   };
-});
+}
 
 /** 0..1, rounded to three places; out-of-range values are clamped (the fix is obvious). */
 export function clampRelevance(value: number): number {

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { FakeOpenAI } from '../fakes/openai.ts';
+import { type ChatRequestBody, FakeOpenAI, storyBlocks } from '../fakes/openai.ts';
 import { createTestDatabase, dropTestDatabase } from '../helpers/postgres-server.ts';
 import { scaleArticles } from '../helpers/scale-articles.ts';
 import { runScale, type ScaleOutcome } from '../helpers/scale-run.ts';
@@ -8,8 +8,8 @@ import { runScale, type ScaleOutcome } from '../helpers/scale-run.ts';
  * Drill (issue 21): three `tradewire run --role worker` processes on one Redis and one PostgreSQL
  * import 3,000 articles (about half of them copies of another article's event) while worker 0 is
  * SIGKILLed part-way and started again. Against a single worker process on SQLite fed the same input:
- * every article stored once, one story per event, every story summarised once (one LLM call each,
- * bar the calls the killed process had in flight), the same alerts and digest, none posted twice.
+ * every article stored once, one story per event, every story summarised once (once by the LLM,
+ * bar the stories the killed process had in flight), the same alerts and digest, none posted twice.
  * About 60–90 s on a 2-core machine.
  */
 
@@ -21,15 +21,22 @@ const N = Number(process.env.TRADEWIRE_DRILL_ARTICLES ?? 1_200);
 const CONCURRENCY = 8;
 const { articles, events } = scaleArticles(N);
 
-/** Summarise requests per event (every title and body names its `file <n>`). */
+/**
+ * Times each event was summarised by the LLM (every title and body names its `file <n>`): once per
+ * single-story request, and once per `<story>` block of a batched one.
+ */
 function summariseCalls(llm: FakeOpenAI): Map<number, number> {
   const out = new Map<number, number>();
   for (const r of llm.requests) {
     if (r.path !== '/v1/chat/completions') continue;
-    const text = JSON.stringify(r.body);
-    if (!text.includes('You summarise one news story')) continue;
-    const e = Number(/file (\d+)/.exec(text)?.[1] ?? -1);
-    out.set(e, (out.get(e) ?? 0) + 1);
+    const body = r.body as ChatRequestBody;
+    if (!(body.messages?.[0]?.content ?? '').includes('You summarise one news story')) continue;
+    const blocks = storyBlocks(body).map((b) => b.text);
+    const texts = blocks.length > 0 ? blocks : [body.messages?.find((m) => m.role === 'user')?.content ?? ''];
+    for (const text of texts) {
+      const e = Number(/file (\d+)/.exec(text)?.[1] ?? -1);
+      out.set(e, (out.get(e) ?? 0) + 1);
+    }
   }
   return out;
 }

@@ -326,13 +326,48 @@ function embeddingsResponse(body: unknown) {
 
 /** The user message's first `<article …>` block, or '' when there is none. */
 export function firstArticleText(body: ChatRequestBody): string {
-  const user = (body.messages ?? []).find((m) => m.role === 'user')?.content ?? '';
-  const block = /<article\b[^>]*>([\s\S]*?)<\/article>/.exec(user)?.[1] ?? '';
+  return firstArticleIn(userMessage(body));
+}
+
+function userMessage(body: ChatRequestBody): string {
+  return (body.messages ?? []).find((m) => m.role === 'user')?.content ?? '';
+}
+
+function firstArticleIn(text: string): string {
+  const block = /<article\b[^>]*>([\s\S]*?)<\/article>/.exec(text)?.[1] ?? '';
   return block.replace(/^\s*Title:.*\n/, '').trim();
 }
 
+/**
+ * The `<story id="…">` blocks of a batched summary request (prompts/summarise-batch.md), each with its
+ * id and its text; empty for a single-story request.
+ */
+export function storyBlocks(body: ChatRequestBody): Array<{ id: string; text: string }> {
+  return [...userMessage(body).matchAll(/<story id="([^"]*)"[^>]*>([\s\S]*?)<\/story>/g)].map((m) => ({
+    id: m[1] ?? '',
+    text: m[2] ?? '',
+  }));
+}
+
+/**
+ * Answers a batched request story by story with `one` (given each story's text as a single-story
+ * request would carry it), as `{"stories": [...]}`; a single-story request gets `one` as it is.
+ */
+export function perStory(one: (body: ChatRequestBody) => string): Responder {
+  return (body) => {
+    const stories = storyBlocks(body);
+    if (stories.length === 0) return one(body);
+    return JSON.stringify({
+      stories: stories.map(({ id, text }) => ({
+        story: id,
+        ...(JSON.parse(one({ ...body, messages: [{ role: 'user', content: text }] })) as object),
+      })),
+    });
+  };
+}
+
 /** A plausible summary: headline and source sentence echo the first sentence of the first article. */
-export function defaultResponder(body: ChatRequestBody): string {
+function summaryOf(body: ChatRequestBody): string {
   const text = firstArticleText(body);
   const first = (/^[\s\S]*?[.!?](?=\s|$)/.exec(text)?.[0] ?? text).trim() || 'Trade story';
   return JSON.stringify({
@@ -345,3 +380,6 @@ export function defaultResponder(body: ChatRequestBody): string {
     relevance: 0.9,
   });
 }
+
+/** The default: a plausible summary per story (batched requests get one per `<story>` block). */
+export const defaultResponder: Responder = perStory(summaryOf);

@@ -318,6 +318,31 @@ describe('stories through the real queue, LLM = FakeOpenAI', () => {
     }
   });
 
+  it('stories summarised at the same moment share LLM calls, each getting its own summary', async () => {
+    const app = open();
+    const before = fake.chatCalls;
+    const report = await ingest(app, TRADE_WEEK);
+    const storyIds = [...new Set(report.articles.map((a) => a.storyId))];
+    expect(storyIds.length).toBeGreaterThan(4);
+    const calls = fake.chatCalls - before;
+    // TRADEWIRE_LLM_BATCH_STORIES defaults to 4: the summarise worker runs 8 jobs at once.
+    expect(calls).toBeLessThan(storyIds.length);
+    expect(calls).toBeGreaterThanOrEqual(Math.ceil(storyIds.length / 4));
+    const batched = fake.requests
+      .slice(-calls)
+      .filter((r) => JSON.stringify(r.body).includes('<story id=\\"S2\\"'));
+    expect(batched.length).toBeGreaterThan(0);
+    for (const id of storyIds) {
+      const view = await app.store.storyView(id);
+      expect(view?.story.summaryVersion).toBe(1);
+      expect(view?.summary?.summarisedBy).toBe(`llm:${MODEL}`);
+      // The fake echoes the first sentence of the story's first article: never another story's.
+      const headline = (view?.summary?.headline ?? '').replace(/…$/, '');
+      const bodies = (await app.store.storyArticles(id)).map((a) => a.body.replace(/\s+/g, ' ').trim());
+      expect(bodies.some((b) => b.startsWith(headline))).toBe(true);
+    }
+  });
+
   it('digests cite every source of a story', async () => {
     const app = open();
     const report = await ingest(app, TRADE_WEEK, ORIGINAL, COPY, EXPANDED);
