@@ -10,7 +10,7 @@ import { DIGEST_QUEUE, deliverQueue, INGEST_QUEUE, SUMMARISE_QUEUE } from '../..
 import { startHttpServer } from '../../../src/server/http.ts';
 import { renderMetrics } from '../../../src/server/metrics.ts';
 import { addWatch } from '../../../src/usecases/watches.ts';
-import { FakeOpenAI } from '../../fakes/openai.ts';
+import { type ChatRequestBody, FakeOpenAI, storyBlocks } from '../../fakes/openai.ts';
 
 /**
  * /metrics of a running pipeline: openApp on the shared test Redis (real BullMQ ingest → summarise →
@@ -93,7 +93,7 @@ describe('GET /metrics on a running pipeline', () => {
   it('counts the LLM calls, summaries, watch matches and deliveries the pipeline made', async () => {
     const before = (await scrape()).text;
     await addWatch(app, { channel: 'console:desk', query: 'steel' });
-    // One summary request is rejected (HTTP 400, not retried): that story falls back to offline.
+    // One summary request is rejected (HTTP 400, not retried): its stories fall back to offline.
     fake.enqueue({ status: 400, body: { error: { message: 'bad request', type: 'invalid_request_error' } } });
     const report = await ingestFiles(app, [TRADE_WEEK], { wait: true, timeoutMs: 60_000 });
     expect(report.new).toBeGreaterThan(0);
@@ -116,8 +116,15 @@ describe('GET /metrics on a running pipeline', () => {
     expect(moved('tradewire_llm_errors_total', { code: 'llm/unavailable' })).toBe(1);
     expect(moved('tradewire_llm_tokens_total', { kind: 'prompt' })).toBeGreaterThan(0);
     expect(moved('tradewire_llm_tokens_total', { kind: 'completion' })).toBeGreaterThan(0);
-    expect(moved('tradewire_summaries_total', { path: 'llm' })).toBe(chatOk);
-    expect(moved('tradewire_summaries_total', { path: 'offline' })).toBe(1);
+    // Stories asked per request: one, or one per <story> block of a batched request. The stories of
+    // the rejected request (the first) went offline; the rest were summarised by the LLM.
+    const asked = fake.requests
+      .filter((r) => r.path === '/v1/chat/completions')
+      .map((r) => Math.max(1, storyBlocks(r.body as ChatRequestBody).length));
+    expect(moved('tradewire_summaries_total', { path: 'offline' })).toBe(asked[0]);
+    expect(moved('tradewire_summaries_total', { path: 'llm' })).toBe(
+      asked.slice(1).reduce((a, b) => a + b, 0),
+    );
     expect(sample(text, 'tradewire_queue_jobs', { queue: 'ingest', state: 'completed' })).toBeGreaterThan(0);
     expect(
       sample(text, 'tradewire_queue_jobs', { queue: 'deliver-console', state: 'completed' }),
