@@ -12,11 +12,11 @@
  *           all of them under new URLs. Each rate is compared with the first import's.
  * Needs `npm run build` (dist/) first.
  */
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { runMeasured } from './lib/measure.ts';
 
 const REPO = resolve(import.meta.dirname, '..');
 const DATA = resolve(REPO, '../shared/data/reuters21578-dev.jsonl');
@@ -72,41 +72,8 @@ const write = (file: string, recs: Rec[]): string => {
   return file;
 };
 
-interface Run {
-  secs: number;
-  peakRssMb: number;
-  stdout: string;
-}
-
-/** Runs a command, polling the process's VmHWM (peak resident set) until it exits. */
-function run(cmd: string, args: string[], env: NodeJS.ProcessEnv = process.env): Promise<Run> {
-  return new Promise((resolveRun, reject) => {
-    const t0 = performance.now();
-    const child = spawn(cmd, args, { cwd: REPO, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    let peak = 0;
-    child.stdout.on('data', (b: Buffer) => {
-      stdout += b;
-    });
-    child.stderr.on('data', (b: Buffer) => {
-      stderr = (stderr + b).slice(-4000);
-    });
-    const poll = setInterval(() => {
-      try {
-        const m = /VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'));
-        if (m) peak = Math.max(peak, Number(m[1]) / 1024);
-      } catch {}
-    }, 100);
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearInterval(poll);
-      const secs = (performance.now() - t0) / 1000;
-      if (code !== 0 && code !== 1) reject(new Error(`${cmd} ${args.join(' ')} exited ${code}: ${stderr}`));
-      else resolveRun({ secs, peakRssMb: peak, stdout });
-    });
-  });
-}
+const run = (cmd: string, args: string[], env: NodeJS.ProcessEnv = process.env) =>
+  runMeasured(cmd, args, { cwd: REPO, env });
 
 const env = { ...process.env, TRADEWIRE_LOG_LEVEL: 'error' } as NodeJS.ProcessEnv;
 delete env.REDIS_URL;

@@ -29,6 +29,7 @@ const BENCHES: Bench[] = [
   { name: 'llm-efficiency', figure: /targets: calls per unique story/, baseline: /naive \(per article\)/ },
   { name: 'pipeline', figure: /articles\/s/, baseline: /BullMQ empty jobs\/s/ },
   { name: 'ingest-floor', figure: /^first import/ },
+  { name: 'memory', figure: /^growth from/, baseline: /^baseline: / },
   { name: 'metrics-scrape', figure: /^renderMetrics/, baseline: /^baseline \(counts/ },
   { name: 'scale', figure: /^3 worker processes, PostgreSQL/, baseline: /SQLite \(baseline\)/ },
 ];
