@@ -28,9 +28,13 @@ export interface LlmSummaryResult {
 export const INPUT_LIMITS = { perArticleChars: 12_000, totalChars: 24_000, maxArticles: 12 } as const;
 const MAX_OUTPUT_TOKENS = 1_200;
 
-export async function summariseWithLlm(llm: Llm, articles: SummariserArticle[]): Promise<LlmSummaryResult> {
+export function summariseWithLlm(llm: Llm, articles: SummariserArticle[]): Promise<LlmSummaryResult> {
+  return summariseInputWithLlm(llm, storyInput(articles));
+}
+
+/** One story, already built as prompt input (storyInput), in a call of its own. */
+export async function summariseInputWithLlm(llm: Llm, story: StoryInput): Promise<LlmSummaryResult> {
   const prompt = loadPrompt('summarise');
-  const story = storyInput(articles);
   const user = prompt.renderUser({ count: String(story.count), articles: story.blocks });
   const { value, usage } = await llm.completeJson({
     system: prompt.system,
@@ -49,28 +53,27 @@ export function batchPromptVersion(): string {
 
 /**
  * Several stories in one call (prompts/summarise-batch.md): the instructions are sent once instead of
- * once per story. Each story is its own `<story id="Sn">` block of article blocks, bounded as in a
- * single call. The result has one entry per story, in order: its summary, or null when the reply left it
+ * once per story. Each story (built by storyInput) is its own `<story id="Sn">` block of article blocks,
+ * bounded as in a single call. The result has one entry per story, in order: its summary, or null when the reply left it
  * out or its entry failed validation (the caller then summarises that story alone). Usage is shared
  * among the stories in proportion to their input. Throws as `completeJson` does (the whole call failed).
  */
 export async function summariseBatchWithLlm(
   llm: Llm,
-  stories: SummariserArticle[][],
+  inputs: StoryInput[],
 ): Promise<Array<LlmSummaryResult | null>> {
-  if (stories.length === 0) return [];
+  if (inputs.length === 0) return [];
   const single = loadPrompt('summarise');
   const batch = loadPrompt('summarise-batch');
-  const inputs = stories.map(storyInput);
   const blocks = inputs.map(
     (story, i) => `<story id="S${i + 1}" articles="${story.count}">\n${story.blocks}\n</story>`,
   );
   const { value, usage } = await llm.completeJson({
     system: `${single.system}\n\n${batch.system}`,
-    user: batch.renderUser({ count: String(stories.length), stories: blocks.join('\n\n') }),
+    user: batch.renderUser({ count: String(inputs.length), stories: blocks.join('\n\n') }),
     schema: BatchSummarySchema,
     schemaName: 'trade_story_summaries',
-    maxTokens: MAX_OUTPUT_TOKENS * stories.length,
+    maxTokens: MAX_OUTPUT_TOKENS * inputs.length,
   });
   const byId = new Map<string, BatchSummaryItem>();
   for (const item of value.stories) {
@@ -106,7 +109,7 @@ export function shareUsage(usage: LlmUsage, weights: number[]): LlmUsage[] {
   return weights.map((_, i) => ({ promptTokens: prompt[i] ?? 0, completionTokens: completion[i] ?? 0 }));
 }
 
-interface StoryInput {
+export interface StoryInput {
   count: number;
   /** The story's article blocks, joined. */
   blocks: string;

@@ -2,10 +2,11 @@ import { isTradewireError } from '../errors.ts';
 import type { Llm } from '../llm/client.ts';
 import {
   type LlmSummaryResult,
+  type StoryInput,
   type SummariserArticle,
   storyInput,
   summariseBatchWithLlm,
-  summariseWithLlm,
+  summariseInputWithLlm,
 } from './llm-summariser.ts';
 
 export interface SummaryBatchOptions {
@@ -23,8 +24,8 @@ export const batchStats = { calls: 0, stories: 0, soloRetries: 0 };
 const DEFAULT_MAX_CHARS = 48_000;
 
 interface Waiting {
-  articles: SummariserArticle[];
-  chars: number;
+  /** Built once: its size decides the call it joins, and it is what that call sends. */
+  input: StoryInput;
   resolve: (result: LlmSummaryResult) => void;
   reject: (err: unknown) => void;
 }
@@ -53,11 +54,12 @@ export class SummaryBatcher {
   }
 
   summarise(articles: SummariserArticle[]): Promise<LlmSummaryResult> {
-    if (this.opts.maxStories <= 1) return summariseWithLlm(this.llm, articles);
-    const chars = storyInput(articles).blocks.length;
+    const input = storyInput(articles);
+    if (this.opts.maxStories <= 1) return summariseInputWithLlm(this.llm, input);
+    const chars = input.blocks.length;
     return new Promise<LlmSummaryResult>((resolve, reject) => {
       if (this.waiting.length > 0 && this.waitingChars + chars > this.maxChars) this.flush();
-      this.waiting.push({ articles, chars, resolve, reject });
+      this.waiting.push({ input, resolve, reject });
       this.waitingChars += chars;
       if (this.waiting.length >= this.opts.maxStories || this.waitingChars >= this.maxChars) this.flush();
       else this.timer ??= setTimeout(() => this.flush(), this.opts.waitMs);
@@ -78,14 +80,14 @@ export class SummaryBatcher {
     batchStats.stories += group.length;
     if (group.length === 1) {
       const [only] = group as [Waiting];
-      await summariseWithLlm(this.llm, only.articles).then(only.resolve, only.reject);
+      await summariseInputWithLlm(this.llm, only.input).then(only.resolve, only.reject);
       return;
     }
     let results: Array<LlmSummaryResult | null>;
     try {
       results = await summariseBatchWithLlm(
         this.llm,
-        group.map((w) => w.articles),
+        group.map((w) => w.input),
       );
     } catch (err) {
       // A reply unusable as a whole may be the batch framing: each story gets a call of its own.
@@ -101,7 +103,7 @@ export class SummaryBatcher {
         const result = results[i];
         if (result) return w.resolve(result);
         batchStats.soloRetries++;
-        await summariseWithLlm(this.llm, w.articles).then(w.resolve, w.reject);
+        await summariseInputWithLlm(this.llm, w.input).then(w.resolve, w.reject);
       }),
     );
   }

@@ -5,6 +5,7 @@ import { loadPrompt } from '../../../src/llm/prompts.ts';
 import { RateLimiter } from '../../../src/llm/rate-limiter.ts';
 import { INPUT_LIMITS, summariseWithLlm } from '../../../src/summarise/llm-summariser.ts';
 import { type ChatRequestBody, FakeOpenAI, fakeEmbedding } from '../../fakes/openai.ts';
+import { llmAt } from '../../helpers/fake-llm.ts';
 
 const fake = new FakeOpenAI();
 let baseURL = '';
@@ -17,19 +18,8 @@ afterAll(async () => {
 });
 beforeEach(() => fake.reset());
 
-function llm(overrides: Partial<LlmSettings> = {}, deps: LlmDeps = {}): Llm {
-  const settings: LlmSettings = {
-    baseURL,
-    model: 'fake-model',
-    timeoutMs: 5_000,
-    maxRetries: 2,
-    requestsPerMinute: 60_000,
-    ...overrides,
-  };
-  const client = createLlm(settings, { limiter: new RateLimiter({ requestsPerMinute: 60_000 }), ...deps });
-  if (!client) throw new Error('expected an Llm');
-  return client;
-}
+const llm = (overrides: Partial<LlmSettings> = {}, deps: LlmDeps = {}): Llm =>
+  llmAt(baseURL, overrides, deps);
 
 const article = {
   title: 'US raises tariffs on Chinese steel',

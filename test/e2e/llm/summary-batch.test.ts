@@ -1,8 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { isTradewireError } from '../../../src/errors.ts';
-import { createLlm, type Llm } from '../../../src/llm/client.ts';
+import type { Llm } from '../../../src/llm/client.ts';
 import { loadPrompt } from '../../../src/llm/prompts.ts';
-import { RateLimiter } from '../../../src/llm/rate-limiter.ts';
 import {
   batchPromptVersion,
   type SummariserArticle,
@@ -16,6 +15,7 @@ import {
   perStory,
   storyBlocks,
 } from '../../fakes/openai.ts';
+import { llmAt } from '../../helpers/fake-llm.ts';
 
 /**
  * Several stories in one LLM call: the real SDK against the fake OpenAI server over HTTP. The fake's
@@ -34,14 +34,7 @@ afterAll(async () => {
 });
 beforeEach(() => fake.reset());
 
-function llm(maxRetries = 0): Llm {
-  const client = createLlm(
-    { baseURL, model: 'fake-model', timeoutMs: 5_000, maxRetries, requestsPerMinute: 60_000 },
-    { limiter: new RateLimiter({ requestsPerMinute: 60_000 }), backoffMs: () => 1 },
-  );
-  if (!client) throw new Error('expected an Llm');
-  return client;
-}
+const llm = (maxRetries = 0): Llm => llmAt(baseURL, { maxRetries }, { backoffMs: () => 1 });
 
 const COUNTRIES = ['Canada', 'Japan', 'Brazil', 'India', 'Mexico', 'Turkey', 'Vietnam', 'Chile'];
 const story = (i: number, extra = ''): SummariserArticle[] => [
