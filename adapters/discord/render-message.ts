@@ -45,7 +45,8 @@ function renderDigest(m: DigestMessage, limits: PlatformLimits): DiscordPayload[
   const messages: Array<{ content: string; embeds: APIEmbed[] }> = [
     { content: intro ? `${head}\n${intro}` : head, embeds: [] },
   ];
-  const budget = limits.messageChars - MARK_ROOM;
+  // The "…and N more" line is added to the last message after packing: its room is kept in every one.
+  const budget = limits.messageChars - MARK_ROOM - `\n…and ${plural(99_999)}.`.length;
   const perMessage = Math.min(limits.storiesPerMessage, DISCORD.embedsPerMessage);
   let placed = 0;
   for (const [i, story] of m.stories.entries()) {
